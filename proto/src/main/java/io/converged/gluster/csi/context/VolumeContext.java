@@ -1,0 +1,30 @@
+package io.converged.gluster.csi.context;
+
+/**
+ * The keys of the volume context the controller writes into every CreateVolume answer and the node
+ * reads when it mounts. Kubernetes keeps them on the PersistentVolume, so {@code kubectl describe pv}
+ * shows them as the volume's attributes. Lists are comma-separated.
+ */
+public final class VolumeContext {
+    /** The gluster volume name (also the CSI volume id). */
+    public static final String GLUSTER_VOLUME = "glusterVolume";
+    /** Addresses of the peers holding a brick, in brick order; the first is mounted from, the rest are backups. */
+    public static final String SERVERS = "servers";
+    /** Replica count: 1, 2 or 3. */
+    public static final String REPLICA = "replica";
+    /** {@code true} when the third brick is an arbiter (replica 3 arbiter 1). */
+    public static final String ARBITER = "arbiter";
+    /** The bricks as gluster names them, {@code address:/path}. */
+    public static final String BRICKS = "bricks";
+    /** The brick root on the peers under which the bricks were carved. */
+    public static final String BRICK_ROOT = "brickRoot";
+    /** The group id the volume's root belongs to (mode 2775), when one was allocated. */
+    public static final String GID = "gid";
+    /** The quota limit in bytes, as provisioned (grows on expansion; the PV's capacity field is authoritative). */
+    public static final String QUOTA_BYTES = "quotaBytes";
+    /** What happens to the bricks when the volume is deleted: delete, retain or archive. */
+    public static final String ON_DELETE = "onDelete";
+
+    private VolumeContext() {
+    }
+}

@@ -1,0 +1,66 @@
+package io.converged.gluster.csi.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LocalCommandRunnerTest {
+    private final LocalCommandRunner runner = new LocalCommandRunner(Map.of("GREETING", "hello"));
+
+    @Test
+    void capturesExitCodeAndBothStreams() throws CommandException {
+        CommandResult result = runner.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(10));
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo("out\n");
+        assertThat(result.stderr()).isEqualTo("err\n");
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).isEqualTo("err");
+    }
+
+    @Test
+    void argumentsAreNeverInterpretedByAShell() throws CommandException {
+        CommandResult result = runner.run(List.of("echo", "$(id -u); rm -rf /tmp/x", "`whoami`"), Duration.ofSeconds(10));
+        assertThat(result.stdout()).isEqualTo("$(id -u); rm -rf /tmp/x `whoami`\n");
+    }
+
+    @Test
+    void environmentIsPassed() throws CommandException {
+        assertThat(runner.run(List.of("printenv", "GREETING"), Duration.ofSeconds(10)).stdout()).isEqualTo("hello\n");
+    }
+
+    @Test
+    void requireSuccessThrowsWithTheCommandsWords() throws CommandException {
+        CommandResult failed = runner.run(List.of("ls", "/no/such/dir"), Duration.ofSeconds(10));
+        assertThatThrownBy(() -> failed.requireSuccess("local"))
+                .isInstanceOf(CommandFailedException.class)
+                .hasMessageContaining("ls /no/such/dir failed on local (exit 2)")
+                .hasMessageContaining("No such file or directory");
+    }
+
+    @Test
+    void aCommandPastItsTimeoutIsKilled() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> runner.run(List.of("sleep", "30"), Duration.ofMillis(300)))
+                .isInstanceOf(CommandTimeoutException.class)
+                .hasMessageContaining("did not finish within 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aDaemonKeepingOutputOpenDoesNotBlock() throws CommandException {
+        // The child exits at once but leaves a grandchild holding its stdout, as mount.glusterfs does.
+        CommandResult result = runner.run(List.of("sh", "-c", "sleep 5 & echo started"), Duration.ofSeconds(3));
+        assertThat(result.stdout()).isEqualTo("started\n");
+    }
+
+    @Test
+    void aMissingProgramIsACommandException() {
+        assertThatThrownBy(() -> runner.run(List.of("/no/such/program"), Duration.ofSeconds(5)))
+                .isInstanceOf(CommandException.class)
+                .hasMessageContaining("cannot run /no/such/program");
+    }
+}
