@@ -1,0 +1,194 @@
+package io.converged.gluster.controller.provision;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * A StorageClass's parameters, parsed and checked. Unknown keys and malformed values are refused
+ * with a message that names the key; keys the csi-provisioner sidecar adds
+ * ({@code csi.storage.k8s.io/*}) are read, not refused.
+ */
+public record StorageClassParameters(
+        int replica,
+        boolean arbiter,
+        String brickRoot,
+        String volumeNamePrefix,
+        Map<String, String> volumeOptions,
+        Spread spread,
+        OptionalInt gidMin,
+        OptionalInt gidMax,
+        OnDelete onDelete,
+        Optional<String> pvcName,
+        Optional<String> pvcNamespace,
+        Optional<String> pvName) {
+
+    public static final String REPLICA = "replica";
+    public static final String ARBITER = "arbiter";
+    public static final String BRICK_ROOT = "brickRoot";
+    public static final String VOLUME_NAME_PREFIX = "volumeNamePrefix";
+    public static final String VOLUME_OPTIONS = "volumeOptions";
+    public static final String SPREAD = "spread";
+    public static final String GID_MIN = "gidMin";
+    public static final String GID_MAX = "gidMax";
+    public static final String ON_DELETE = "onDelete";
+
+    static final String SIDECAR_PREFIX = "csi.storage.k8s.io/";
+    static final String PVC_NAME = "csi.storage.k8s.io/pvc/name";
+    static final String PVC_NAMESPACE = "csi.storage.k8s.io/pvc/namespace";
+    static final String PV_NAME = "csi.storage.k8s.io/pv/name";
+
+    public static final String DEFAULT_BRICK_ROOT = "/mnt/brick1";
+    public static final String DEFAULT_PREFIX = "gcs";
+
+    private static final List<String> KNOWN = List.of(REPLICA, ARBITER, BRICK_ROOT, VOLUME_NAME_PREFIX,
+            VOLUME_OPTIONS, SPREAD, GID_MIN, GID_MAX, ON_DELETE);
+    private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9._/-]+");
+    private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9-]{0,15}");
+    private static final Pattern KUBE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+
+    public StorageClassParameters {
+        volumeOptions = Map.copyOf(volumeOptions);
+    }
+
+    /** Parses with the default policy: brick roots anywhere under /mnt. */
+    public static StorageClassParameters parse(Map<String, String> parameters) throws InvalidParameterException {
+        return parse(parameters, List.of("/mnt"));
+    }
+
+    /**
+     * Parses the parameters of a CreateVolume (or GetCapacity) request.
+     *
+     * @param allowedBrickRoots directories a brickRoot must equal or lie under (the controller's
+     *     {@code --allowed-brick-roots}), so a StorageClass cannot point bricks at /etc
+     */
+    public static StorageClassParameters parse(Map<String, String> parameters, List<String> allowedBrickRoots)
+            throws InvalidParameterException {
+        List<String> unknown = new ArrayList<>();
+        for (String key : new TreeMap<>(parameters).keySet()) {
+            if (!KNOWN.contains(key) && !key.startsWith(SIDECAR_PREFIX)) {
+                unknown.add(key);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new InvalidParameterException("unknown StorageClass parameter(s) " + unknown + "; known: " + KNOWN);
+        }
+        int replica = parseInt(parameters, REPLICA, 3, 1, 3);
+        boolean arbiter = parseBoolean(parameters, ARBITER);
+        if (arbiter && replica != 3) {
+            throw new InvalidParameterException("parameter 'arbiter' needs replica 3 (replica 3 arbiter 1), got replica "
+                    + replica);
+        }
+        String brickRoot = parseBrickRoot(parameters.getOrDefault(BRICK_ROOT, DEFAULT_BRICK_ROOT), allowedBrickRoots);
+        String prefix = parameters.getOrDefault(VOLUME_NAME_PREFIX, DEFAULT_PREFIX);
+        if (!PREFIX.matcher(prefix).matches()) {
+            throw new InvalidParameterException("parameter 'volumeNamePrefix' must be 1-16 lower-case letters, digits"
+                    + " or '-', starting with a letter or digit, got '" + prefix + "'");
+        }
+        Map<String, String> options = VolumeOptions.parse(parameters.get(VOLUME_OPTIONS));
+        Spread spread = Spread.parse(parameters.get(SPREAD));
+        OptionalInt gidMin = parseOptionalGid(parameters, GID_MIN);
+        OptionalInt gidMax = parseOptionalGid(parameters, GID_MAX);
+        if (gidMin.isPresent() != gidMax.isPresent()) {
+            throw new InvalidParameterException("parameters 'gidMin' and 'gidMax' go together; give both or neither");
+        }
+        if (gidMin.isPresent() && gidMin.getAsInt() > gidMax.getAsInt()) {
+            throw new InvalidParameterException("parameter 'gidMin' (" + gidMin.getAsInt() + ") is above 'gidMax' ("
+                    + gidMax.getAsInt() + ")");
+        }
+        OnDelete onDelete = parameters.containsKey(ON_DELETE) ? OnDelete.parse(parameters.get(ON_DELETE))
+                : OnDelete.DELETE;
+        return new StorageClassParameters(replica, arbiter, brickRoot, prefix, options, spread, gidMin, gidMax,
+                onDelete, kubeName(parameters, PVC_NAME), kubeName(parameters, PVC_NAMESPACE),
+                kubeName(parameters, PV_NAME));
+    }
+
+    /** True when a GID should be allocated for the volume. */
+    public boolean allocatesGid() {
+        return gidMin.isPresent();
+    }
+
+    private static int parseInt(Map<String, String> parameters, String key, int fallback, int min, int max)
+            throws InvalidParameterException {
+        String text = parameters.get(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new InvalidParameterException("parameter '" + key + "' must be a whole number from " + min + " to "
+                    + max + ", got '" + text + "'");
+        }
+    }
+
+    private static boolean parseBoolean(Map<String, String> parameters, String key) throws InvalidParameterException {
+        String text = parameters.get(key);
+        if (text == null) {
+            return false;
+        }
+        return switch (text.strip()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidParameterException("parameter '" + key + "' must be true or false, got '"
+                    + text + "'");
+        };
+    }
+
+    private static OptionalInt parseOptionalGid(Map<String, String> parameters, String key)
+            throws InvalidParameterException {
+        if (!parameters.containsKey(key)) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(parseInt(parameters, key, 0, 1, Integer.MAX_VALUE - 1));
+    }
+
+    static String parseBrickRoot(String text, List<String> allowedRoots) throws InvalidParameterException {
+        if (!text.startsWith("/")) {
+            throw new InvalidParameterException("parameter 'brickRoot' must be an absolute path, got '" + text + "'");
+        }
+        if (!PATH_CHARS.matcher(text).matches()) {
+            throw new InvalidParameterException("parameter 'brickRoot' may use only letters, digits and . _ - /, got '"
+                    + text + "'");
+        }
+        for (String part : text.split("/")) {
+            if (part.equals("..") || part.equals(".")) {
+                throw new InvalidParameterException("parameter 'brickRoot' may not contain '.' or '..' segments, got '"
+                        + text + "'");
+            }
+        }
+        String root = Path.of(text).normalize().toString();
+        if (root.equals("/")) {
+            throw new InvalidParameterException("parameter 'brickRoot' may not be the root directory");
+        }
+        for (String allowed : allowedRoots) {
+            Path base = Path.of(allowed).normalize();
+            if (Path.of(root).startsWith(base)) {
+                return root;
+            }
+        }
+        throw new InvalidParameterException("parameter 'brickRoot' " + root + " is outside the brick roots this"
+                + " controller allows " + allowedRoots + " (its --allowed-brick-roots flag)");
+    }
+
+    private static Optional<String> kubeName(Map<String, String> parameters, String key)
+            throws InvalidParameterException {
+        String value = parameters.get(key);
+        if (value == null || value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!KUBE_NAME.matcher(value).matches()) {
+            throw new InvalidParameterException("'" + key + "' is not a Kubernetes object name: '" + value + "'");
+        }
+        return Optional.of(value);
+    }
+}
