@@ -1,0 +1,869 @@
+package io.converged.gluster.csi.testing;
+
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.exec.CommandRunner;
+import io.converged.gluster.csi.exec.LocalCommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * A real GlusterFS trusted storage pool of N glusterd processes on this machine, one per loopback
+ * address {@code 127.1.9.1..N}, each with its own working, run and log directories under one
+ * temporary directory (the way GlusterFS's own regression tests run several peers on one host).
+ *
+ * <p>A machine-wide exclusive file lock ({@value #LOCK_FILE}) is held for the pool's whole life,
+ * so two test JVMs never run pools at the same time; inside one JVM, pools are serialized too.
+ * Everything the pool caused is removed by {@link #close()}, even after failed tests: FUSE mounts
+ * of its volumes, volumes, its processes (by pid, never by name), the sockets and pid files its
+ * processes left in {@code /var/run/gluster}, and its directory. {@link #start} first removes what
+ * a previous crashed run left behind.
+ *
+ * <p>Peers are numbered from 1; peer i listens on {@code 127.1.9.i}. Each peer has a brick prefix:
+ * the directory under which that peer's brick root lives (three peers on one machine cannot share
+ * {@code /mnt/brick1}, so peer i's {@code /mnt/brick1} is {@code brickPrefix()/mnt/brick1}).
+ */
+public final class LocalGlusterPool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LocalGlusterPool.class.getName());
+
+    /** The machine-wide lock every pool holds for its whole life. */
+    public static final String LOCK_FILE = "/tmp/gluster-csi-test-pool.lock";
+    /** Test pools listen on {@code 127.1.9.x}; {@code 127.1.1.x} is deploy/local's. */
+    public static final String ADDRESS_PREFIX = "127.1.9.";
+    /** Every pool directory is {@code /tmp/gluster-csi-test-pool-*}; leftovers are found by it. */
+    public static final String DIR_PREFIX = "gluster-csi-test-pool-";
+
+    private static final Path TMP = Path.of("/tmp");
+    private static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
+    private static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
+    private static final Duration LOCK_WAIT = Duration.ofMinutes(20);
+    private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
+    private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
+    private static final Duration VOLUME_TEARDOWN_BUDGET = Duration.ofSeconds(20);
+    private static final Pattern VALID_ARG = Pattern.compile("[^\\x00]*");
+    private static final Semaphore IN_JVM = new Semaphore(1, true);
+
+    /** One glusterd of the pool. */
+    public record Peer(int index, String address, Path dir, Path glusterdSocket, Path brickPrefix, Path logDir) {
+
+        /** The argv prefix that runs the gluster CLI against this peer's glusterd with full rights. */
+        public List<String> cli() {
+            return List.of("gluster", "--mode=script", "--glusterd-sock=" + glusterdSocket,
+                    "--log-file=" + logDir.resolve("cli.log"));
+        }
+
+        public Path workingDir() {
+            return dir.resolve("gd");
+        }
+
+        public Path runDir() {
+            return dir.resolve("run");
+        }
+
+        public Path pidFile() {
+            return runDir().resolve("glusterd.pid");
+        }
+
+        /** Where a brick path as the peer sees it (e.g. {@code /mnt/brick1/v/brick}) lies on this machine. */
+        public Path local(String peerPath) {
+            return brickPrefix.resolve(peerPath.startsWith("/") ? peerPath.substring(1) : peerPath);
+        }
+
+        /** This peer as a line of the controller's local peers file. */
+        public String peersFileLine() {
+            return address + " " + glusterdSocket + " " + brickPrefix + " node=local-" + index;
+        }
+
+        List<String> glusterdArgv() {
+            return List.of("glusterd",
+                    "--xlator-option", "management.working-directory=" + workingDir(),
+                    "--xlator-option", "management.transport.socket.bind-address=" + address,
+                    "--xlator-option", "management.glusterd-sockfile=" + glusterdSocket,
+                    "--xlator-option", "management.run-directory=" + runDir(),
+                    "--xlator-option", "management.logging-directory=" + logDir,
+                    "--log-file=" + logDir.resolve("glusterd.log"),
+                    "--pid-file=" + pidFile());
+        }
+    }
+
+    private final Path dir;
+    private final List<Peer> peers;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final CommandRunner runner = new LocalCommandRunner();
+    private final Set<String> runEntriesBefore;
+    private final Set<String> libEntriesBefore;
+    private final Set<Path> extraMountRoots = new LinkedHashSet<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private LocalGlusterPool(Path dir, List<Peer> peers, FileChannel lockChannel, FileLock lock,
+            Set<String> runEntriesBefore, Set<String> libEntriesBefore) {
+        this.dir = dir;
+        this.peers = List.copyOf(peers);
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.runEntriesBefore = runEntriesBefore;
+        this.libEntriesBefore = libEntriesBefore;
+        this.shutdownHook = new Thread(this::closeQuietly, "gluster-pool-teardown");
+    }
+
+    /** Starts N peers and probes them into one pool; returns once every peer sees all others Connected. */
+    public static LocalGlusterPool startFormed(int peerCount) throws IOException {
+        LocalGlusterPool pool = startUnformed(peerCount);
+        try {
+            pool.form();
+        } catch (RuntimeException | IOException e) {
+            pool.close();
+            throw e;
+        }
+        return pool;
+    }
+
+    /** Starts N glusterd that know nothing of each other: every one is a pool of one. */
+    public static LocalGlusterPool startUnformed(int peerCount) throws IOException {
+        if (peerCount < 1 || peerCount > 9) {
+            throw new IllegalArgumentException("a test pool has 1 to 9 peers, not " + peerCount);
+        }
+        try {
+            if (!IN_JVM.tryAcquire(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException("another pool in this JVM did not finish within " + LOCK_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the pool lock", e);
+        }
+        FileChannel channel = null;
+        FileLock lock = null;
+        LocalGlusterPool pool = null;
+        try {
+            channel = FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = acquire(channel);
+            cleanLeftovers();
+            Set<String> runBefore = list(GLUSTER_RUN);
+            Set<String> libBefore = list(GLUSTER_LIB);
+            Path dir = Files.createTempDirectory(TMP, DIR_PREFIX);
+            List<Peer> peers = new ArrayList<>();
+            for (int i = 1; i <= peerCount; i++) {
+                Path peerDir = dir.resolve("p" + i);
+                Peer peer = new Peer(i, ADDRESS_PREFIX + i, peerDir, peerDir.resolve("gd").resolve("gd.sock"),
+                        peerDir.resolve("root"), peerDir.resolve("log"));
+                for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.logDir(), peer.brickPrefix())) {
+                    Files.createDirectories(p);
+                }
+                peers.add(peer);
+            }
+            pool = new LocalGlusterPool(dir, peers, channel, lock, runBefore, libBefore);
+            Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
+            pool.startAll();
+            return pool;
+        } catch (IOException | RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            } else {
+                releaseQuietly(lock, channel);
+                IN_JVM.release();
+            }
+            throw e;
+        }
+    }
+
+    private static FileLock acquire(FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
+        boolean told = false;
+        while (true) {
+            FileLock lock = channel.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (!told) {
+                LOG.info("waiting for " + LOCK_FILE + ": another JVM runs a test pool");
+                told = true;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no test pool lock (" + LOCK_FILE + ") within " + LOCK_WAIT);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + LOCK_FILE, e);
+            }
+        }
+    }
+
+    private static void releaseQuietly(FileLock lock, FileChannel channel) {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot release " + LOCK_FILE, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public List<Peer> peers() {
+        return peers;
+    }
+
+    /** Peer i, counted from 1 (its address is {@code 127.1.9.i}). */
+    public Peer peer(int index) {
+        if (index < 1 || index > peers.size()) {
+            throw new IllegalArgumentException("no peer " + index + " in a pool of " + peers.size());
+        }
+        return peers.get(index - 1);
+    }
+
+    /** The pool's peers as the controller's local peers file, one line per peer. */
+    public String peersFileText() {
+        StringBuilder text = new StringBuilder("# address glusterd-socket brick-prefix [zone=Z] [node=N]\n");
+        for (Peer peer : peers) {
+            text.append(peer.peersFileLine()).append('\n');
+        }
+        return text.toString();
+    }
+
+    /**
+     * A directory for mount points and scratch files that teardown also cleans: any FUSE mount
+     * under it is unmounted.
+     */
+    public Path scratchDir(String name) throws IOException {
+        Path scratch = dir.resolve("scratch").resolve(name);
+        Files.createDirectories(scratch);
+        return scratch;
+    }
+
+    /** Makes teardown also unmount gluster FUSE mounts under this directory (e.g. a JUnit temp dir). */
+    public void watchMountsUnder(Path root) {
+        synchronized (extraMountRoots) {
+            extraMountRoots.add(root.toAbsolutePath().normalize());
+        }
+    }
+
+    /** Runs {@code gluster ARGS} on peer i (no {@code --xml} added) and returns its result, whatever the exit code. */
+    public CommandResult gluster(int index, String... args) {
+        List<String> argv = new ArrayList<>(peer(index).cli());
+        for (String arg : args) {
+            if (!VALID_ARG.matcher(arg).matches()) {
+                throw new IllegalArgumentException("argument with NUL: " + arg);
+            }
+            argv.add(arg);
+        }
+        return run(argv, CLI_TIMEOUT);
+    }
+
+    /** Probes every other peer from peer 1 and waits until each peer sees all others Connected. */
+    public void form() throws IOException {
+        for (Peer peer : peers.subList(1, peers.size())) {
+            CommandResult probe = gluster(1, "peer", "probe", peer.address());
+            if (!probe.succeeded()) {
+                throw new IOException("peer probe " + peer.address() + " failed: " + probe.message());
+            }
+        }
+        awaitConnected();
+    }
+
+    /** Waits until every running peer lists all others as Connected. */
+    public void awaitConnected() throws IOException {
+        long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (Peer peer : peers) {
+                CommandResult list = gluster(peer.index(), "pool", "list");
+                last = list.stdout();
+                long connected = list.stdout().lines().filter(l -> l.contains("Connected")
+                        && !l.contains("Disconnected")).count();
+                if (!list.succeeded() || connected != peers.size()) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new IOException("the pool did not connect within " + CONNECT_WAIT + "; last pool list:\n" + last);
+    }
+
+    /** Stops peer i's glusterd gracefully (SIGTERM) and waits until it is gone; its bricks keep running. */
+    public void stopGlusterd(int index) throws IOException {
+        signalGlusterd(index, false);
+    }
+
+    /** Kills peer i's glusterd (SIGKILL), as a crash would; its bricks keep running. */
+    public void killGlusterd(int index) throws IOException {
+        signalGlusterd(index, true);
+    }
+
+    /** Kills everything of peer i: its glusterd and the brick, self-heal and quota daemons it started. */
+    public void killPeer(int index) throws IOException {
+        Peer peer = peer(index);
+        List<ProcessHandle> victims = new ArrayList<>();
+        glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
+        for (ProcessInfo p : processes()) {
+            if (p.isGluster() && p.servedBy(peer.address())) {
+                ProcessHandle.of(p.pid()).ifPresent(victims::add);
+            }
+        }
+        victims.forEach(ProcessHandle::destroyForcibly);
+        awaitGone(victims, Duration.ofSeconds(10));
+    }
+
+    /** Starts peer i's glusterd again (same working directory, so the same uuid and pool) and waits until it answers. */
+    public void startGlusterd(int index) throws IOException {
+        Peer peer = peer(index);
+        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {
+            throw new IllegalStateException("glusterd of peer " + index + " is running");
+        }
+        startGlusterd(peer);
+    }
+
+    private void signalGlusterd(int index, boolean kill) throws IOException {
+        Peer peer = peer(index);
+        ProcessHandle handle = glusterdPid(peer).flatMap(ProcessHandle::of)
+                .orElseThrow(() -> new IllegalStateException("glusterd of peer " + index + " is not running"));
+        if (kill) {
+            handle.destroyForcibly();
+        } else {
+            handle.destroy();
+        }
+        awaitGone(List.of(handle), Duration.ofSeconds(15));
+    }
+
+    private void startAll() throws IOException {
+        ExecutorService starter = Executors.newFixedThreadPool(peers.size());
+        try {
+            List<Future<?>> started = new ArrayList<>();
+            for (Peer peer : peers) {
+                started.add(starter.submit(() -> {
+                    startGlusterd(peer);
+                    return null;
+                }));
+            }
+            for (Future<?> f : started) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw cause instanceof IOException io ? io : new IOException(cause);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while starting glusterd", e);
+                }
+            }
+        } finally {
+            starter.shutdownNow();
+        }
+    }
+
+    private void startGlusterd(Peer peer) throws IOException {
+        // glusterd daemonizes once it is initialized (about 1.5 s), so the parent's exit means ready.
+        CommandResult result = run(peer.glusterdArgv(), GLUSTERD_START);
+        if (!result.succeeded()) {
+            throw new IOException("glusterd of peer " + peer.index() + " failed (exit " + result.exitCode() + "): "
+                    + result.message() + "\n" + tail(peer.logDir().resolve("glusterd.log")));
+        }
+        long deadline = System.nanoTime() + GLUSTERD_START.toNanos();
+        while (true) {
+            CommandResult list = gluster(peer.index(), "pool", "list");
+            if (list.succeeded()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("glusterd of peer " + peer.index() + " does not answer: " + list.message()
+                        + "\n" + tail(peer.logDir().resolve("glusterd.log")));
+            }
+            sleep(20);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
+    }
+
+    private static Optional<Long> glusterdPid(Peer peer) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(peer.pidFile()).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------- teardown
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down and this is the hook itself.
+        }
+        try {
+            teardown();
+        } finally {
+            releaseQuietly(lock, lockChannel);
+            IN_JVM.release();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "test pool teardown failed", e);
+        }
+    }
+
+    private void teardown() {
+        unmountAll(mount -> mount.ours(dir) || underExtraRoot(mount.target()));
+        deleteVolumes();
+        Set<Path> sockets = new HashSet<>();
+        List<ProcessHandle> victims = new ArrayList<>();
+        for (Peer peer : peers) {
+            glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
+        }
+        for (ProcessInfo p : processes()) {
+            if (p.ours(dir)) {
+                ProcessHandle.of(p.pid()).ifPresent(victims::add);
+                sockets.addAll(p.sockets());
+            }
+        }
+        killAll(victims);
+        // A glusterfs process can start (a quota helper) while others die; sweep once more.
+        List<ProcessHandle> late = new ArrayList<>();
+        for (ProcessInfo p : processes()) {
+            if (p.ours(dir)) {
+                ProcessHandle.of(p.pid()).ifPresent(late::add);
+                sockets.addAll(p.sockets());
+            }
+        }
+        killAll(late);
+        unmountAll(mount -> mount.ours(dir) || underExtraRoot(mount.target()));
+        cleanRunDir(sockets, runEntriesBefore);
+        cleanLibDir(libEntriesBefore);
+        removeTree(dir);
+    }
+
+    private boolean underExtraRoot(Path target) {
+        synchronized (extraMountRoots) {
+            return extraMountRoots.stream().anyMatch(target::startsWith);
+        }
+    }
+
+    private void deleteVolumes() {
+        long deadline = System.nanoTime() + VOLUME_TEARDOWN_BUDGET.toNanos();
+        Optional<Peer> live = peers.stream()
+                .filter(p -> glusterdPid(p).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent())
+                .findFirst();
+        if (live.isEmpty()) {
+            return;
+        }
+        int index = live.get().index();
+        CommandResult list = gluster(index, "volume", "list");
+        if (!list.succeeded()) {
+            return;
+        }
+        for (String volume : list.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
+            if (volume.startsWith("No volumes")) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                LOG.info("test pool teardown: leaving the remaining volumes to be killed");
+                break;
+            }
+            gluster(index, "volume", "stop", volume, "force");
+            CommandResult delete = gluster(index, "volume", "delete", volume);
+            if (!delete.succeeded()) {
+                LOG.fine("test pool teardown: delete " + volume + ": " + delete.message());
+            }
+        }
+    }
+
+    private static void killAll(List<ProcessHandle> victims) {
+        if (victims.isEmpty()) {
+            return;
+        }
+        victims.forEach(ProcessHandle::destroy);
+        if (!awaitGoneQuietly(victims, Duration.ofSeconds(3))) {
+            victims.forEach(ProcessHandle::destroyForcibly);
+            awaitGoneQuietly(victims, Duration.ofSeconds(10));
+        }
+    }
+
+    private static void awaitGone(List<ProcessHandle> handles, Duration limit) throws IOException {
+        if (!awaitGoneQuietly(handles, limit)) {
+            throw new IOException("processes still alive after " + limit + ": "
+                    + handles.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+        }
+    }
+
+    private static boolean awaitGoneQuietly(List<ProcessHandle> handles, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (handles.stream().noneMatch(LocalGlusterPool::running)) {
+                return true;
+            }
+            sleep(20);
+        }
+        return handles.stream().noneMatch(LocalGlusterPool::running);
+    }
+
+    /** Alive and not a zombie waiting for its parent. */
+    private static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Removes from /var/run/gluster what this pool caused: the sockets named by its processes, and
+     * entries that appeared during its life that no other gluster process refers to (brick sockets
+     * of volumes it stopped, quotad.socket, quota helper pid files and mount points).
+     */
+    private void cleanRunDir(Set<Path> ourSockets, Set<String> before) {
+        for (Path socket : ourSockets) {
+            deleteQuietly(socket);
+        }
+        Set<String> foreignRefs = foreignGlusterReferences();
+        boolean foreignGlusterd = !foreignRefs.isEmpty();
+        for (String name : list(GLUSTER_RUN)) {
+            if (before.contains(name) || foreignRefs.stream().anyMatch(ref -> ref.contains(name))) {
+                continue;
+            }
+            if (name.equals("quotad.socket") && foreignRefs.stream().anyMatch(ref -> ref.contains("quotad"))) {
+                continue;
+            }
+            Path entry = GLUSTER_RUN.resolve(name);
+            boolean dirOfGlusterd = name.equals("snaps") || name.equals("tmp");
+            if (dirOfGlusterd && foreignGlusterd) {
+                continue;
+            }
+            if (Files.isDirectory(entry) && isMountPoint(entry)) {
+                umount(entry);
+            }
+            removeTree(entry);
+        }
+    }
+
+    /** glusterd creates a few directories in /var/lib/glusterd whatever its working directory; remove new ones. */
+    private static void cleanLibDir(Set<String> before) {
+        if (!foreignGlusterReferences().isEmpty()) {
+            return;
+        }
+        for (String name : List.of("geo-replication", "ss_brick")) {
+            if (!before.contains(name)) {
+                removeTree(GLUSTER_LIB.resolve(name));
+            }
+        }
+    }
+
+    /** The command lines of gluster processes that are not test pools'. */
+    private static Set<String> foreignGlusterReferences() {
+        Set<String> refs = new HashSet<>();
+        for (ProcessInfo p : processes()) {
+            if (p.isGluster() && !p.anyTestPool()) {
+                refs.add(String.join(" ", p.argv()));
+            }
+        }
+        return refs;
+    }
+
+    // ---------------------------------------------------------------- leftovers
+
+    /**
+     * Removes what a crashed earlier run left: processes and mounts of any test pool (their command
+     * lines name a {@code /tmp/gluster-csi-test-pool-*} directory or a {@code 127.1.9.x} server)
+     * and those directories. Only call it while holding the pool lock.
+     */
+    static void cleanLeftovers() {
+        List<ProcessInfo> stale = processes().stream().filter(ProcessInfo::anyTestPool).toList();
+        Set<Path> sockets = new HashSet<>();
+        List<ProcessHandle> victims = new ArrayList<>();
+        for (ProcessInfo p : stale) {
+            LOG.info("removing a leftover test pool process " + p.pid() + ": " + String.join(" ", p.argv()));
+            sockets.addAll(p.sockets());
+            ProcessHandle.of(p.pid()).ifPresent(victims::add);
+        }
+        unmountAll(MountInfo::anyTestPool);
+        killAll(victims);
+        unmountAll(MountInfo::anyTestPool);
+        sockets.forEach(LocalGlusterPool::deleteQuietly);
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(TMP, DIR_PREFIX + "*")) {
+            for (Path old : dirs) {
+                LOG.info("removing a leftover test pool directory " + old);
+                removeTree(old);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list " + TMP, e);
+        }
+    }
+
+    /** Gluster processes of any test pool still running on this machine, as "pid argv" lines. */
+    public static List<String> leftoverProcesses() {
+        return processes().stream()
+                .filter(p -> p.anyTestPool() && running(ProcessHandle.of(p.pid()).orElse(null)))
+                .map(p -> p.pid() + " " + String.join(" ", p.argv()))
+                .toList();
+    }
+
+    /** Gluster FUSE mounts of any test pool still mounted, as "source target" lines. */
+    public static List<String> leftoverMounts() {
+        return mounts().stream().filter(MountInfo::anyTestPool).map(m -> m.source() + " " + m.target()).toList();
+    }
+
+    // ---------------------------------------------------------------- /proc
+
+    record ProcessInfo(long pid, List<String> argv) {
+        boolean isGluster() {
+            if (argv.isEmpty()) {
+                return false;
+            }
+            String exe = Path.of(argv.get(0)).getFileName().toString();
+            return exe.equals("glusterd") || exe.equals("glusterfsd") || exe.equals("glusterfs");
+        }
+
+        boolean mentions(String text) {
+            return argv.stream().anyMatch(a -> a.contains(text));
+        }
+
+        /** Whether a gluster process's volfile server is this address, e.g. {@code -s 127.1.9.2}. */
+        boolean servedBy(String address) {
+            for (int i = 0; i < argv.size(); i++) {
+                String a = argv.get(i);
+                if ((a.equals("-s") || a.equals("--volfile-server")) && i + 1 < argv.size()
+                        && argv.get(i + 1).equals(address)) {
+                    return true;
+                }
+                if (a.equals("--volfile-server=" + address) || a.equals("management.transport.socket.bind-address="
+                        + address)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean servedByTestAddress() {
+            for (int i = 0; i < argv.size(); i++) {
+                String a = argv.get(i);
+                if ((a.equals("-s") || a.equals("--volfile-server")) && i + 1 < argv.size()
+                        && argv.get(i + 1).startsWith(ADDRESS_PREFIX)) {
+                    return true;
+                }
+                if (a.startsWith("--volfile-server=" + ADDRESS_PREFIX)
+                        || a.startsWith("management.transport.socket.bind-address=" + ADDRESS_PREFIX)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean ours(Path dir) {
+            return isGluster() && (mentions(dir.toString()) || servedByTestAddress());
+        }
+
+        boolean anyTestPool() {
+            return isGluster() && (mentions(TMP + "/" + DIR_PREFIX) || servedByTestAddress());
+        }
+
+        /** The sockets it was told to use ({@code -S PATH}). */
+        List<Path> sockets() {
+            List<Path> sockets = new ArrayList<>();
+            for (int i = 0; i + 1 < argv.size(); i++) {
+                if (argv.get(i).equals("-S") && argv.get(i + 1).startsWith(GLUSTER_RUN + "/")) {
+                    sockets.add(Path.of(argv.get(i + 1)));
+                }
+            }
+            return sockets;
+        }
+    }
+
+    static List<ProcessInfo> processes() {
+        List<ProcessInfo> result = new ArrayList<>();
+        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
+            for (Path entry : proc) {
+                String name = entry.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    byte[] raw = Files.readAllBytes(entry.resolve("cmdline"));
+                    if (raw.length == 0) {
+                        continue;
+                    }
+                    String text = new String(raw, StandardCharsets.UTF_8);
+                    List<String> argv = List.of(text.split("\u0000"));
+                    result.add(new ProcessInfo(Long.parseLong(name), argv));
+                } catch (IOException e) {
+                    // The process ended while we looked.
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc", e);
+        }
+        return result;
+    }
+
+    record MountInfo(String source, Path target, String type) {
+        boolean glusterFuse() {
+            return type.equals("fuse.glusterfs") || type.equals("fuse");
+        }
+
+        boolean ours(Path dir) {
+            return glusterFuse() && (target.startsWith(dir) || source.startsWith(ADDRESS_PREFIX));
+        }
+
+        boolean anyTestPool() {
+            return glusterFuse() && (target.toString().startsWith(TMP + "/" + DIR_PREFIX)
+                    || source.startsWith(ADDRESS_PREFIX));
+        }
+    }
+
+    static List<MountInfo> mounts() {
+        List<MountInfo> mounts = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ");
+                if (f.length >= 3) {
+                    mounts.add(new MountInfo(unescape(f[0]), Path.of(unescape(f[1])), f[2]));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read /proc/self/mounts", e);
+        }
+        return mounts;
+    }
+
+    private static String unescape(String field) {
+        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    }
+
+    private static boolean isMountPoint(Path path) {
+        return mounts().stream().anyMatch(m -> m.target().equals(path));
+    }
+
+    private static void unmountAll(java.util.function.Predicate<MountInfo> which) {
+        // Deepest first, so nested mounts come off before their parents.
+        List<MountInfo> targets = new ArrayList<>(mounts().stream().filter(which).toList());
+        targets.sort((a, b) -> b.target().getNameCount() - a.target().getNameCount());
+        for (MountInfo mount : targets) {
+            umount(mount.target());
+        }
+    }
+
+    private static void umount(Path target) {
+        CommandResult plain = runQuietly(List.of("umount", target.toString()), Duration.ofSeconds(20));
+        if (plain == null || !plain.succeeded()) {
+            // A FUSE mount whose client died or is busy: detach it lazily as a last resort.
+            runQuietly(List.of("umount", "-l", target.toString()), Duration.ofSeconds(20));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private CommandResult run(List<String> argv, Duration timeout) {
+        try {
+            return runner.run(argv, timeout);
+        } catch (CommandException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static CommandResult runQuietly(List<String> argv, Duration timeout) {
+        try {
+            return new LocalCommandRunner().run(argv, timeout);
+        } catch (CommandException e) {
+            LOG.log(Level.WARNING, "test pool teardown: " + e.getMessage(), e);
+            return null;
+        }
+    }
+
+    private static Set<String> list(Path dir) {
+        Set<String> names = new HashSet<>();
+        if (!Files.isDirectory(dir)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(e -> names.add(e.getFileName().toString()));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list " + dir, e);
+        }
+        return names;
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "cannot delete " + path, e);
+        }
+    }
+
+    private static void removeTree(Path path) {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        // rm keeps to one file system, so a mount we failed to take off is never emptied.
+        CommandResult rm = runQuietly(List.of("rm", "-rf", "--one-file-system", "--", path.toString()),
+                Duration.ofSeconds(60));
+        if (rm != null && !rm.succeeded()) {
+            LOG.warning("test pool teardown: cannot remove " + path + ": " + rm.message());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
