@@ -1,0 +1,253 @@
+package io.converged.gluster.controller.csi;
+
+import com.google.protobuf.Int64Value;
+import io.converged.gluster.controller.provision.Capacity;
+import io.converged.gluster.controller.provision.ProvisionException;
+import io.converged.gluster.controller.provision.StorageClassParameters;
+import io.converged.gluster.controller.provision.Volume;
+import io.converged.gluster.controller.provision.VolumeBackend;
+import io.converged.gluster.controller.provision.VolumeHealth;
+import io.converged.gluster.controller.provision.VolumeNames;
+import io.converged.gluster.controller.provision.VolumeSpec;
+import io.converged.gluster.csi.context.VolumeContext;
+import io.converged.gluster.csi.runtime.VolumeLocks;
+import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerExpandVolumeResponse;
+import io.converged.gluster.csi.v1.ControllerGetCapabilitiesRequest;
+import io.converged.gluster.csi.v1.ControllerGetCapabilitiesResponse;
+import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerGetVolumeResponse;
+import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.ControllerServiceCapability;
+import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.CreateVolumeResponse;
+import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteVolumeResponse;
+import io.converged.gluster.csi.v1.GetCapacityRequest;
+import io.converged.gluster.csi.v1.GetCapacityResponse;
+import io.converged.gluster.csi.v1.ListVolumesRequest;
+import io.converged.gluster.csi.v1.ListVolumesResponse;
+import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesRequest;
+import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesResponse;
+import io.converged.gluster.csi.v1.VolumeCondition;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The CSI Controller service: validate, lock the volume, delegate to the backend, answer. What a
+ * volume is lives in gluster; this class only translates.
+ */
+public final class ControllerService extends ControllerGrpc.ControllerImplBase {
+    /** The capabilities this service implements, exactly. */
+    static final List<ControllerServiceCapability.RPC.Type> CAPABILITIES = List.of(
+            ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME,
+            ControllerServiceCapability.RPC.Type.EXPAND_VOLUME,
+            ControllerServiceCapability.RPC.Type.LIST_VOLUMES,
+            ControllerServiceCapability.RPC.Type.GET_CAPACITY,
+            ControllerServiceCapability.RPC.Type.GET_VOLUME,
+            ControllerServiceCapability.RPC.Type.VOLUME_CONDITION,
+            ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER);
+
+    private final VolumeBackend backend;
+    private final List<String> allowedBrickRoots;
+    private final VolumeLocks locks = new VolumeLocks();
+
+    public ControllerService(VolumeBackend backend, List<String> allowedBrickRoots) {
+        this.backend = backend;
+        this.allowedBrickRoots = List.copyOf(allowedBrickRoots);
+    }
+
+    /** A call body that may fail with any of the typed exceptions {@link Statuses} knows. */
+    @FunctionalInterface
+    private interface Call<A> {
+        A run() throws Exception;
+    }
+
+    private static <A> void answer(StreamObserver<A> out, Call<A> call) {
+        A response;
+        try {
+            response = call.run();
+        } catch (Exception e) {
+            out.onError(Statuses.of(e));
+            return;
+        }
+        out.onNext(response);
+        out.onCompleted();
+    }
+
+    @Override
+    public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> out) {
+        answer(out, () -> {
+            VolumeSpec spec = Requests.volumeSpec(request, allowedBrickRoots);
+            try (VolumeLocks.Held held = locks.acquire(spec.volumeName())) {
+                Volume volume = backend.create(spec);
+                return CreateVolumeResponse.newBuilder().setVolume(toCsi(volume)).build();
+            }
+        });
+    }
+
+    @Override
+    public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> out) {
+        answer(out, () -> {
+            String id = Requests.volumeId(request.getVolumeId());
+            if (!VolumeNames.isValidVolumeId(id)) {
+                // No volume of ours can have this id, so there is nothing to delete.
+                return DeleteVolumeResponse.getDefaultInstance();
+            }
+            try (VolumeLocks.Held held = locks.acquire(id)) {
+                backend.delete(id);
+                return DeleteVolumeResponse.getDefaultInstance();
+            }
+        });
+    }
+
+    @Override
+    public void controllerExpandVolume(ControllerExpandVolumeRequest request,
+            StreamObserver<ControllerExpandVolumeResponse> out) {
+        answer(out, () -> {
+            String id = Requests.existingVolumeId(request.getVolumeId());
+            if (!request.hasCapacityRange()) {
+                throw Statuses.invalid("capacity_range is required to expand a volume");
+            }
+            long bytes = Capacity.choose(request.getCapacityRange().getRequiredBytes(),
+                    request.getCapacityRange().getLimitBytes());
+            if (request.hasVolumeCapability()) {
+                Requests.checkCapabilities(List.of(request.getVolumeCapability()));
+            }
+            try (VolumeLocks.Held held = locks.acquire(id)) {
+                Volume volume = backend.expand(id, bytes);
+                return ControllerExpandVolumeResponse.newBuilder()
+                        .setCapacityBytes(volume.capacityBytes())
+                        .setNodeExpansionRequired(false)
+                        .build();
+            }
+        });
+    }
+
+    @Override
+    public void validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest request,
+            StreamObserver<ValidateVolumeCapabilitiesResponse> out) {
+        answer(out, () -> {
+            String id = Requests.existingVolumeId(request.getVolumeId());
+            if (request.getVolumeCapabilitiesCount() == 0) {
+                throw Statuses.invalid("volume_capabilities is required");
+            }
+            Volume volume = backend.find(id).orElseThrow(() -> new ProvisionException(
+                    ProvisionException.Kind.NOT_FOUND, "volume " + id + " does not exist"));
+            String unsupported = Requests.unsupportedCapability(request.getVolumeCapabilitiesList());
+            if (unsupported != null) {
+                return ValidateVolumeCapabilitiesResponse.newBuilder().setMessage(unsupported).build();
+            }
+            return ValidateVolumeCapabilitiesResponse.newBuilder()
+                    .setConfirmed(ValidateVolumeCapabilitiesResponse.Confirmed.newBuilder()
+                            .putAllVolumeContext(context(volume))
+                            .addAllVolumeCapabilities(request.getVolumeCapabilitiesList())
+                            .putAllParameters(request.getParametersMap()))
+                    .build();
+        });
+    }
+
+    @Override
+    public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> out) {
+        answer(out, () -> {
+            if (request.getMaxEntries() < 0) {
+                throw Statuses.invalid("max_entries may not be negative");
+            }
+            List<Volume> volumes = backend.list();
+            int start = ListPages.start(volumes, request.getStartingToken());
+            int end = request.getMaxEntries() == 0 ? volumes.size()
+                    : Math.min(volumes.size(), start + request.getMaxEntries());
+            Map<String, VolumeHealth> health = backend.healthOfAll();
+            ListVolumesResponse.Builder response = ListVolumesResponse.newBuilder();
+            for (Volume volume : volumes.subList(start, end)) {
+                VolumeHealth h = health.getOrDefault(volume.id(), VolumeHealth.OK);
+                response.addEntries(ListVolumesResponse.Entry.newBuilder()
+                        .setVolume(toCsi(volume))
+                        .setStatus(ListVolumesResponse.VolumeStatus.newBuilder().setVolumeCondition(condition(h))));
+            }
+            if (end < volumes.size()) {
+                response.setNextToken(ListPages.token(volumes.get(end)));
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void getCapacity(GetCapacityRequest request, StreamObserver<GetCapacityResponse> out) {
+        answer(out, () -> {
+            StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(),
+                    allowedBrickRoots);
+            if (request.getVolumeCapabilitiesCount() > 0) {
+                Requests.checkCapabilities(request.getVolumeCapabilitiesList());
+            }
+            long largest = backend.largestPlaceable(parameters);
+            return GetCapacityResponse.newBuilder()
+                    .setAvailableCapacity(largest)
+                    .setMaximumVolumeSize(Int64Value.of(largest))
+                    .setMinimumVolumeSize(Int64Value.of(Capacity.MINIMUM_BYTES))
+                    .build();
+        });
+    }
+
+    @Override
+    public void controllerGetVolume(ControllerGetVolumeRequest request,
+            StreamObserver<ControllerGetVolumeResponse> out) {
+        answer(out, () -> {
+            String id = Requests.existingVolumeId(request.getVolumeId());
+            Volume volume = backend.find(id).orElseThrow(() -> new ProvisionException(
+                    ProvisionException.Kind.NOT_FOUND, "volume " + id + " does not exist"));
+            return ControllerGetVolumeResponse.newBuilder()
+                    .setVolume(toCsi(volume))
+                    .setStatus(ControllerGetVolumeResponse.VolumeStatus.newBuilder()
+                            .setVolumeCondition(condition(backend.health(id))))
+                    .build();
+        });
+    }
+
+    @Override
+    public void controllerGetCapabilities(ControllerGetCapabilitiesRequest request,
+            StreamObserver<ControllerGetCapabilitiesResponse> out) {
+        ControllerGetCapabilitiesResponse.Builder response = ControllerGetCapabilitiesResponse.newBuilder();
+        for (ControllerServiceCapability.RPC.Type type : CAPABILITIES) {
+            response.addCapabilities(ControllerServiceCapability.newBuilder()
+                    .setRpc(ControllerServiceCapability.RPC.newBuilder().setType(type)));
+        }
+        out.onNext(response.build());
+        out.onCompleted();
+    }
+
+    @SuppressWarnings("deprecation")
+    private static VolumeCondition condition(VolumeHealth health) {
+        return VolumeCondition.newBuilder().setAbnormal(health.abnormal()).setMessage(health.message()).build();
+    }
+
+    static io.converged.gluster.csi.v1.Volume toCsi(Volume volume) {
+        return io.converged.gluster.csi.v1.Volume.newBuilder()
+                .setVolumeId(volume.id())
+                .setCapacityBytes(volume.capacityBytes())
+                .putAllVolumeContext(context(volume))
+                .build();
+    }
+
+    /** The volume attributes the node reads and {@code kubectl describe pv} shows. */
+    static Map<String, String> context(Volume volume) {
+        Map<String, String> context = new TreeMap<>();
+        context.put(VolumeContext.GLUSTER_VOLUME, volume.id());
+        context.put(VolumeContext.SERVERS, String.join(",", volume.servers()));
+        context.put(VolumeContext.REPLICA, Integer.toString(volume.replica()));
+        context.put(VolumeContext.ARBITER, Boolean.toString(volume.arbiter()));
+        context.put(VolumeContext.BRICKS, String.join(",", volume.bricks().stream().map(Volume.Brick::toString).toList()));
+        context.put(VolumeContext.BRICK_ROOT, volume.brickRoot());
+        volume.gid().ifPresent(gid -> context.put(VolumeContext.GID, Integer.toString(gid)));
+        context.put(VolumeContext.QUOTA_BYTES, Long.toString(volume.capacityBytes()));
+        context.put(VolumeContext.ON_DELETE, volume.onDelete().value());
+        return context;
+    }
+
+    /** Used by Probe: ready when at least one peer answers. */
+    public boolean ready() {
+        return backend.anyPeerAnswers();
+    }
+}

@@ -1,0 +1,369 @@
+package io.converged.gluster.controller.csi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.converged.gluster.controller.provision.OnDelete;
+import io.converged.gluster.controller.provision.ProvisionException;
+import io.converged.gluster.controller.provision.StorageClassParameters;
+import io.converged.gluster.controller.provision.Volume;
+import io.converged.gluster.controller.provision.VolumeBackend;
+import io.converged.gluster.controller.provision.VolumeHealth;
+import io.converged.gluster.controller.provision.VolumeSpec;
+import io.converged.gluster.csi.testing.GrpcCleanup;
+import io.converged.gluster.csi.v1.CapacityRange;
+import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerGetCapabilitiesRequest;
+import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.ControllerServiceCapability;
+import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import io.converged.gluster.csi.v1.GetCapacityRequest;
+import io.converged.gluster.csi.v1.ListVolumesRequest;
+import io.converged.gluster.csi.v1.ListVolumesResponse;
+import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesRequest;
+import io.converged.gluster.csi.v1.VolumeCapability;
+import io.converged.gluster.csi.v1.VolumeContentSource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The controller service's translation between CSI and the backend, with an in-memory backend. */
+class ControllerServiceTest {
+    @RegisterExtension
+    final GrpcCleanup cleanup = new GrpcCleanup();
+
+    private final MemoryBackend backend = new MemoryBackend();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private ControllerGrpc.ControllerBlockingStub stub;
+
+    static final VolumeCapability MOUNT_RWX = VolumeCapability.newBuilder()
+            .setMount(VolumeCapability.MountVolume.getDefaultInstance())
+            .setAccessMode(VolumeCapability.AccessMode.newBuilder()
+                    .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
+            .build();
+
+    /** Volumes kept in a map; records every call so tests can prove a rejected request did nothing. */
+    static final class MemoryBackend implements VolumeBackend {
+        final Map<String, Volume> volumes = new TreeMap<>();
+        final List<String> calls = new ArrayList<>();
+        volatile CountDownLatch hold;
+        volatile ProvisionException failure;
+
+        private synchronized void call(String what) throws ProvisionException {
+            calls.add(what);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public Volume create(VolumeSpec spec) throws ProvisionException {
+            call("create " + spec.volumeName());
+            if (hold != null) {
+                try {
+                    hold.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            StorageClassParameters p = spec.parameters();
+            List<Volume.Brick> bricks = new ArrayList<>();
+            for (int i = 1; i <= p.replica(); i++) {
+                bricks.add(new Volume.Brick("10.0.0." + i, p.brickRoot() + "/" + spec.volumeName() + "/brick"));
+            }
+            Volume volume = new Volume(spec.volumeName(), spec.requestName(), spec.capacityBytes(), p.replica(),
+                    p.arbiter(), bricks, p.brickRoot(), OptionalInt.empty(), p.onDelete(), p.pvcName(),
+                    p.pvcNamespace(), true);
+            synchronized (this) {
+                volumes.put(volume.id(), volume);
+            }
+            return volume;
+        }
+
+        @Override
+        public void delete(String volumeId) throws ProvisionException {
+            call("delete " + volumeId);
+            volumes.remove(volumeId);
+        }
+
+        @Override
+        public Volume expand(String volumeId, long bytes) throws ProvisionException {
+            call("expand " + volumeId);
+            Volume v = volumes.get(volumeId);
+            Volume grown = new Volume(v.id(), v.requestName(), bytes, v.replica(), v.arbiter(), v.bricks(),
+                    v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(), v.started());
+            volumes.put(volumeId, grown);
+            return grown;
+        }
+
+        @Override
+        public Optional<Volume> find(String volumeId) throws ProvisionException {
+            call("find " + volumeId);
+            return Optional.ofNullable(volumes.get(volumeId));
+        }
+
+        @Override
+        public List<Volume> list() throws ProvisionException {
+            call("list");
+            return List.copyOf(volumes.values());
+        }
+
+        @Override
+        public VolumeHealth health(String volumeId) throws ProvisionException {
+            call("health " + volumeId);
+            return new VolumeHealth(true, "brick 10.0.0.2:/b is offline");
+        }
+
+        @Override
+        public Map<String, VolumeHealth> healthOfAll() throws ProvisionException {
+            call("healthOfAll");
+            return Map.of();
+        }
+
+        @Override
+        public long largestPlaceable(StorageClassParameters parameters) throws ProvisionException {
+            call("largestPlaceable replica " + parameters.replica());
+            return 5L << 30;
+        }
+
+        @Override
+        public boolean anyPeerAnswers() {
+            return true;
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        cleanup.register(InProcessServerBuilder.forName(name).executor(pool)
+                .addService(new ControllerService(backend, List.of("/mnt"))).build().start());
+        stub = ControllerGrpc.newBlockingStub(cleanup.register(InProcessChannelBuilder.forName(name).build()));
+    }
+
+    @AfterEach
+    void stopPool() {
+        pool.shutdownNow();
+    }
+
+    private static CreateVolumeRequest.Builder create(String name) {
+        return CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(MOUNT_RWX)
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(1L << 30));
+    }
+
+    private static Status.Code codeOf(Runnable call) {
+        try {
+            call.run();
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    @Test
+    void createAnswersWithTheVolumeContextTheNodeReads() {
+        var volume = stub.createVolume(create("pvc-1").putParameters("replica", "2")
+                .putParameters("csi.storage.k8s.io/pvc/name", "data").build()).getVolume();
+        assertThat(volume.getVolumeId()).isEqualTo("gcs-pvc-1");
+        assertThat(volume.getCapacityBytes()).isEqualTo(1L << 30);
+        assertThat(volume.getVolumeContextMap()).containsEntry("glusterVolume", "gcs-pvc-1")
+                .containsEntry("servers", "10.0.0.1,10.0.0.2")
+                .containsEntry("replica", "2")
+                .containsEntry("arbiter", "false")
+                .containsEntry("bricks", "10.0.0.1:/mnt/brick1/gcs-pvc-1/brick,10.0.0.2:/mnt/brick1/gcs-pvc-1/brick")
+                .containsEntry("brickRoot", "/mnt/brick1")
+                .containsEntry("quotaBytes", Long.toString(1L << 30))
+                .containsEntry("onDelete", "delete")
+                .doesNotContainKey("gid");
+    }
+
+    /** Every malformed request gets its code and never reaches the backend. */
+    @Test
+    void malformedRequestsGetTheirCodeAndChangeNothing() {
+        VolumeCapability block = VolumeCapability.newBuilder()
+                .setBlock(VolumeCapability.BlockVolume.getDefaultInstance())
+                .setAccessMode(MOUNT_RWX.getAccessMode()).build();
+        VolumeCapability noType = VolumeCapability.newBuilder().setAccessMode(MOUNT_RWX.getAccessMode()).build();
+        VolumeCapability unknownMode = MOUNT_RWX.toBuilder().setAccessMode(VolumeCapability.AccessMode.newBuilder()
+                .setMode(VolumeCapability.AccessMode.Mode.UNKNOWN)).build();
+        VolumeCapability xfs = MOUNT_RWX.toBuilder().setMount(VolumeCapability.MountVolume.newBuilder()
+                .setFsType("xfs")).build();
+        Map<String, CreateVolumeRequest> invalid = Map.ofEntries(
+                Map.entry("no name", create("").build()),
+                Map.entry("control characters", create("pvc\n1").build()),
+                Map.entry("no capabilities", create("a").clearVolumeCapabilities().build()),
+                Map.entry("block", create("a").clearVolumeCapabilities().addVolumeCapabilities(block).build()),
+                Map.entry("no access type", create("a").clearVolumeCapabilities().addVolumeCapabilities(noType).build()),
+                Map.entry("unknown mode", create("a").clearVolumeCapabilities().addVolumeCapabilities(unknownMode).build()),
+                Map.entry("xfs", create("a").clearVolumeCapabilities().addVolumeCapabilities(xfs).build()),
+                Map.entry("content source", create("a").setVolumeContentSource(VolumeContentSource.newBuilder()
+                        .setSnapshot(VolumeContentSource.SnapshotSource.newBuilder().setSnapshotId("s"))).build()),
+                Map.entry("unknown parameter", create("a").putParameters("replicas", "3").build()),
+                Map.entry("brick root outside", create("a").putParameters("brickRoot", "/etc").build()),
+                Map.entry("option injection", create("a").putParameters("volumeOptions", "--force=1").build()));
+        invalid.forEach((what, request) -> assertThat(codeOf(() -> stub.createVolume(request))).as(what)
+                .isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(codeOf(() -> stub.createVolume(create("a").setCapacityRange(CapacityRange.newBuilder()
+                .setRequiredBytes(2L << 30).setLimitBytes(1L << 30)).build()))).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(codeOf(() -> stub.deleteVolume(DeleteVolumeRequest.getDefaultInstance())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+                .setVolumeId("gcs-a").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+                .setVolumeId("../etc").setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(1)).build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(codeOf(() -> stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(-1).build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> stub.getCapacity(GetCapacityRequest.newBuilder().putParameters("replica", "9")
+                .build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(backend.calls).isEmpty();
+    }
+
+    @Test
+    void deletingAnIdNoVolumeCouldHaveSucceedsWithoutTouchingGluster() {
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("--force; rm -rf /").build());
+        assertThat(backend.calls).isEmpty();
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-gone").build());
+        assertThat(backend.calls).containsExactly("delete gcs-gone");
+    }
+
+    @Test
+    void aSecondCallOnTheSameVolumeIsAbortedWhileDifferentVolumesProceed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        backend.hold = release;
+        Future<?> first = pool.submit(() -> stub.createVolume(create("pvc-slow").build()));
+        while (!backend.calls.contains("create gcs-pvc-slow")) {
+            Thread.sleep(5);
+        }
+        assertThatThrownBy(() -> stub.createVolume(create("pvc-slow").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
+        assertThatThrownBy(() -> stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-slow").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
+        backend.hold = null;
+        assertThat(stub.createVolume(create("pvc-other").build()).getVolume().getVolumeId()).isEqualTo("gcs-pvc-other");
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        assertThat(stub.createVolume(create("pvc-slow").build()).getVolume().getVolumeId()).isEqualTo("gcs-pvc-slow");
+    }
+
+    @Test
+    void backendFailuresMapToCsiCodes() {
+        Map<ProvisionException.Kind, Status.Code> expected = Map.of(
+                ProvisionException.Kind.CONFLICT, Status.Code.ALREADY_EXISTS,
+                ProvisionException.Kind.NOT_FOUND, Status.Code.NOT_FOUND,
+                ProvisionException.Kind.EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED,
+                ProvisionException.Kind.UNAVAILABLE, Status.Code.UNAVAILABLE,
+                ProvisionException.Kind.OUT_OF_RANGE, Status.Code.OUT_OF_RANGE,
+                ProvisionException.Kind.INTERNAL, Status.Code.INTERNAL);
+        expected.forEach((kind, code) -> {
+            backend.failure = new ProvisionException(kind, "because " + kind);
+            StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    StatusRuntimeException.class, () -> stub.createVolume(create("x").build()));
+            assertThat(e.getStatus().getCode()).as(kind.name()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).isEqualTo("because " + kind);
+        });
+    }
+
+    @Test
+    void listingPagesThroughEveryVolumeAndAStaleTokenIsAborted() {
+        for (int i = 0; i < 25; i++) {
+            stub.createVolume(create(String.format("pvc-%02d", i)).build());
+        }
+        List<String> seen = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            ListVolumesResponse page = stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(10)
+                    .setStartingToken(token).build());
+            page.getEntriesList().forEach(e -> seen.add(e.getVolume().getVolumeId()));
+            token = page.getNextToken();
+            pages++;
+        } while (!token.isEmpty());
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).hasSize(25).doesNotHaveDuplicates().isSorted();
+        assertThat(stub.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesCount()).isEqualTo(25);
+
+        String next = stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(5).build()).getNextToken();
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(next).build());
+        assertThat(codeOf(() -> stub.listVolumes(ListVolumesRequest.newBuilder().setStartingToken(next).build())))
+                .isEqualTo(Status.Code.ABORTED);
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void getVolumeReportsTheConditionAndUnknownVolumesAreNotFound() {
+        stub.createVolume(create("pvc-g").build());
+        var answer = stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId("gcs-pvc-g").build());
+        assertThat(answer.getStatus().getVolumeCondition().getAbnormal()).isTrue();
+        assertThat(answer.getStatus().getVolumeCondition().getMessage()).contains("offline");
+        assertThat(codeOf(() -> stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder()
+                .setVolumeId("gcs-none").build()))).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void validateConfirmsMountAndRefusesBlock() {
+        stub.createVolume(create("pvc-v").build());
+        var ok = stub.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder()
+                .setVolumeId("gcs-pvc-v").addVolumeCapabilities(MOUNT_RWX).build());
+        assertThat(ok.hasConfirmed()).isTrue();
+        var no = stub.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder()
+                .setVolumeId("gcs-pvc-v").addVolumeCapabilities(VolumeCapability.newBuilder()
+                        .setBlock(VolumeCapability.BlockVolume.getDefaultInstance())
+                        .setAccessMode(MOUNT_RWX.getAccessMode())).build());
+        assertThat(no.hasConfirmed()).isFalse();
+        assertThat(no.getMessage()).contains("block");
+        assertThat(codeOf(() -> stub.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder()
+                .setVolumeId("gcs-nope").addVolumeCapabilities(MOUNT_RWX).build()))).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void expandReportsTheNewSizeWithoutNodeExpansion() {
+        stub.createVolume(create("pvc-e").build());
+        var grown = stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder().setVolumeId("gcs-pvc-e")
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(3L << 30)).build());
+        assertThat(grown.getCapacityBytes()).isEqualTo(3L << 30);
+        assertThat(grown.getNodeExpansionRequired()).isFalse();
+    }
+
+    @Test
+    void capacityAndCapabilitiesAreWhatIsImplemented() {
+        var capacity = stub.getCapacity(GetCapacityRequest.newBuilder().putParameters("replica", "2").build());
+        assertThat(capacity.getAvailableCapacity()).isEqualTo(5L << 30);
+        assertThat(capacity.getMaximumVolumeSize().getValue()).isEqualTo(5L << 30);
+        assertThat(backend.calls).containsExactly("largestPlaceable replica 2");
+        assertThat(stub.controllerGetCapabilities(ControllerGetCapabilitiesRequest.getDefaultInstance())
+                .getCapabilitiesList()).extracting(c -> c.getRpc().getType())
+                .containsExactlyInAnyOrder(ControllerServiceCapability.RPC.Type.CREATE_DELETE_VOLUME,
+                        ControllerServiceCapability.RPC.Type.EXPAND_VOLUME,
+                        ControllerServiceCapability.RPC.Type.LIST_VOLUMES,
+                        ControllerServiceCapability.RPC.Type.GET_CAPACITY,
+                        ControllerServiceCapability.RPC.Type.GET_VOLUME,
+                        ControllerServiceCapability.RPC.Type.VOLUME_CONDITION,
+                        ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER);
+    }
+
+    @Test
+    void onDeleteIsReportedInTheContext() {
+        var volume = stub.createVolume(create("pvc-r").putParameters("onDelete", "retain").build()).getVolume();
+        assertThat(volume.getVolumeContextMap()).containsEntry("onDelete", OnDelete.RETAIN.value());
+    }
+}
