@@ -1,0 +1,123 @@
+package io.converged.gluster.node.mount;
+
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.exec.CommandRunner;
+import io.converged.gluster.csi.exec.CommandTimeoutException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The real mounter: {@code mount}, {@code umount} and {@code stat -f} run as argv commands with a
+ * time bound, and the mount table read from {@code /proc/self/mountinfo}. Statfs runs as a command
+ * rather than in the JVM so that a hung FUSE server blocks a killable child, never a server thread.
+ */
+public final class CommandMounter implements Mounter {
+    static final String NOT_CONNECTED = "transport endpoint is not connected";
+
+    private final CommandRunner runner;
+    private final Path mountInfo;
+    private final Duration mountTimeout;
+    private final Duration statTimeout;
+
+    public CommandMounter(CommandRunner runner, Path mountInfo, Duration mountTimeout, Duration statTimeout) {
+        this.runner = runner;
+        this.mountInfo = mountInfo;
+        this.mountTimeout = mountTimeout;
+        this.statTimeout = statTimeout;
+    }
+
+    @Override
+    public MountTable mounts() throws MountException {
+        try {
+            return MountTable.parse(Files.readString(mountInfo, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new MountException(MountException.Reason.FAILED, "cannot read " + mountInfo + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void mountGluster(GlusterMount mount, Path target) throws MountException {
+        CommandResult result = run(List.of("mount", "-t", "glusterfs", "-o", mount.optionString(), mount.source(),
+                target.toString()), mountTimeout, target);
+        if (!result.succeeded()) {
+            throw new MountException(MountException.Reason.FAILED, "mounting gluster volume " + mount.volume()
+                    + " from " + String.join(", ", mount.servers()) + " at " + target + " failed: " + result.message()
+                    + " (client log: " + mount.logFile() + ")");
+        }
+    }
+
+    @Override
+    public void bind(Path source, Path target, boolean readOnly) throws MountException {
+        List<String> argv = new ArrayList<>(List.of("mount", "--bind"));
+        if (readOnly) {
+            argv.addAll(List.of("-o", "ro"));
+        }
+        argv.addAll(List.of(source.toString(), target.toString()));
+        CommandResult result = run(argv, mountTimeout, target);
+        if (!result.succeeded()) {
+            throw new MountException(reasonOf(result), "bind-mounting " + source + " at " + target + " failed: "
+                    + result.message());
+        }
+    }
+
+    @Override
+    public void unmount(Path target) throws MountException {
+        CommandResult result = run(List.of("umount", target.toString()), mountTimeout, target);
+        String message = result.message().toLowerCase(Locale.ROOT);
+        if (result.succeeded() || message.contains("not mounted")) {
+            return;
+        }
+        if (message.contains("target is busy") || message.contains("device or resource busy")) {
+            throw new MountException(MountException.Reason.IN_USE, target + " is busy (a process still uses it);"
+                    + " it stays mounted and will not be detached lazily");
+        }
+        throw new MountException(MountException.Reason.FAILED, "unmounting " + target + " failed: "
+                + result.message());
+    }
+
+    @Override
+    public FsStats statfs(Path path) throws MountException {
+        CommandResult result = run(List.of("stat", "-f", "-c", "%S %b %f %a %c %d", path.toString()), statTimeout,
+                path);
+        if (!result.succeeded()) {
+            throw new MountException(reasonOf(result), "statfs of " + path + " failed: " + result.message());
+        }
+        return parseStatfs(result.stdout(), path);
+    }
+
+    static FsStats parseStatfs(String output, Path path) throws MountException {
+        String[] fields = output.trim().split("\\s+");
+        try {
+            long blockSize = Long.parseLong(fields[0]);
+            return new FsStats(blockSize * Long.parseLong(fields[1]), blockSize * Long.parseLong(fields[2]),
+                    blockSize * Long.parseLong(fields[3]), Long.parseLong(fields[4]), Long.parseLong(fields[5]));
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            throw new MountException(MountException.Reason.FAILED, "unexpected statfs output for " + path + ": '"
+                    + output.trim() + "'", e);
+        }
+    }
+
+    private static MountException.Reason reasonOf(CommandResult result) {
+        return result.message().toLowerCase(Locale.ROOT).contains(NOT_CONNECTED)
+                ? MountException.Reason.NOT_CONNECTED
+                : MountException.Reason.FAILED;
+    }
+
+    private CommandResult run(List<String> argv, Duration timeout, Path path) throws MountException {
+        try {
+            return runner.run(argv, timeout);
+        } catch (CommandTimeoutException e) {
+            throw new MountException(MountException.Reason.TIMEOUT, argv.get(0) + " on " + path + " did not finish"
+                    + " within " + timeout.toMillis() + " ms (is a gluster server hung?)", e);
+        } catch (CommandException e) {
+            throw new MountException(MountException.Reason.FAILED, e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.converged.gluster.node.mount;
+
+import java.nio.file.Path;
+
+/**
+ * The side effects of mounting, behind an interface so the logic above it can be tested with a
+ * fake. Every operation is bounded in time; none of them detaches a mount lazily.
+ */
+public interface Mounter {
+
+    /** The current mount table of this mount namespace. */
+    MountTable mounts() throws MountException;
+
+    /** FUSE-mounts a gluster volume at the target directory, which must exist. */
+    void mountGluster(GlusterMount mount, Path target) throws MountException;
+
+    /** Bind-mounts source onto the target directory, which must exist; read-only when asked. */
+    void bind(Path source, Path target, boolean readOnly) throws MountException;
+
+    /**
+     * Unmounts the topmost mount at the target. A target that is not mounted is not an error; a
+     * busy one fails with {@link MountException.Reason#IN_USE} and stays mounted.
+     */
+    void unmount(Path target) throws MountException;
+
+    /**
+     * Asks the filesystem at the path for its figures. A dead FUSE client fails with
+     * {@link MountException.Reason#NOT_CONNECTED}, a hung server with {@link MountException.Reason#TIMEOUT}.
+     */
+    FsStats statfs(Path path) throws MountException;
+}
