@@ -1,0 +1,255 @@
+package io.converged.gluster.controller.gluster;
+
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.exec.CommandRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * Typed gluster operations over {@code gluster --mode=script ... --xml}, run on one peer through a
+ * {@link CommandRunner}. Every name is validated before it reaches the command line. Failures are
+ * {@link GlusterException}s by kind; lock contention ("Another transaction is in progress",
+ * "Locking failed") is retried with bounded, jittered backoff and only reaches the caller once the
+ * {@link RetryPolicy} is spent. Thread-safe: one instance may serve many concurrent callers.
+ */
+public final class GlusterCli {
+    private static final Logger LOG = Logger.getLogger(GlusterCli.class.getName());
+
+    /** The CLI inside a peer pod: the local glusterd on its default socket. */
+    public static final List<String> POD_PREFIX = List.of("gluster", "--mode=script");
+    /** Long enough for a stop (about 2 s) on a busy peer; the CLI itself gives up after 120 s. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(130);
+
+    /** Waits between retries; tests substitute one that does not sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final CommandRunner runner;
+    private final List<String> prefix;
+    private final RetryPolicy retry;
+    private final Duration timeout;
+    private final Sleeper sleeper;
+    private final RandomGenerator random;
+
+    public GlusterCli(CommandRunner runner, List<String> prefix) {
+        this(runner, prefix, RetryPolicy.DEFAULT, DEFAULT_TIMEOUT,
+                d -> Thread.sleep(d.toMillis()), ThreadLocalRandom.current());
+    }
+
+    /**
+     * @param prefix the argv that runs the CLI against the wanted glusterd, e.g. {@link #POD_PREFIX}
+     *     or {@link #localPrefix}; must include {@code --mode=script}
+     */
+    public GlusterCli(CommandRunner runner, List<String> prefix, RetryPolicy retry, Duration timeout, Sleeper sleeper,
+            RandomGenerator random) {
+        if (prefix.isEmpty() || !prefix.contains("--mode=script")) {
+            throw new IllegalArgumentException("the gluster argv prefix must include --mode=script: " + prefix);
+        }
+        this.runner = runner;
+        this.prefix = List.copyOf(prefix);
+        this.retry = retry;
+        this.timeout = timeout;
+        this.sleeper = sleeper;
+        this.random = random;
+    }
+
+    /** The argv prefix for a glusterd reached through its socket, as several peers on one machine need. */
+    public static List<String> localPrefix(Path glusterdSocket, Path cliLog) {
+        return List.of("gluster", "--mode=script", "--glusterd-sock=" + glusterdSocket, "--log-file=" + cliLog);
+    }
+
+    /** This CLI with another retry policy (e.g. {@link RetryPolicy#NONE}). */
+    public GlusterCli withRetry(RetryPolicy policy) {
+        return new GlusterCli(runner, prefix, policy, timeout, sleeper, random);
+    }
+
+    public String describe() {
+        return "gluster on " + runner.describe();
+    }
+
+    public List<String> prefix() {
+        return prefix;
+    }
+
+    // ---------------------------------------------------------------- pool
+
+    /** {@code pool list}: every peer including the answering one (marked {@link PoolPeer#self()}). */
+    public List<PoolPeer> poolList() throws GlusterException {
+        return GlusterXml.poolList(execute(List.of("pool", "list")));
+    }
+
+    /** {@code peer probe ADDRESS}; a peer already in the pool (or this peer itself) is success. */
+    public void peerProbe(String address) throws GlusterException {
+        execute(List.of("peer", "probe", GlusterNames.requireHost(address)));
+    }
+
+    // ---------------------------------------------------------------- volumes, read
+
+    public List<String> volumeList() throws GlusterException {
+        return GlusterXml.volumeList(execute(List.of("volume", "list")));
+    }
+
+    /** {@code volume info V}; empty when there is no such volume. */
+    public Optional<VolumeInfo> volumeInfo(String volume) throws GlusterException {
+        try {
+            List<VolumeInfo> all = GlusterXml.volumeInfo(execute(List.of("volume", "info",
+                    GlusterNames.requireVolume(volume))));
+            return all.stream().filter(v -> v.name().equals(volume)).findFirst();
+        } catch (VolumeNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code volume info}: every volume, in one call. */
+    public List<VolumeInfo> volumeInfoAll() throws GlusterException {
+        return GlusterXml.volumeInfo(execute(List.of("volume", "info")));
+    }
+
+    /**
+     * {@code volume status V}. A stopped volume fails with kind {@link GlusterException.Kind#NOT_STARTED};
+     * bricks of peers that are down are absent.
+     */
+    public VolumeStatus volumeStatus(String volume) throws GlusterException {
+        List<VolumeStatus> statuses = GlusterXml.volumeStatus(execute(List.of("volume", "status",
+                GlusterNames.requireVolume(volume))));
+        return statuses.stream().filter(s -> s.name().equals(volume)).findFirst()
+                .orElse(new VolumeStatus(volume, List.of()));
+    }
+
+    /** {@code volume status all}: every started volume, in one call. */
+    public List<VolumeStatus> volumeStatusAll() throws GlusterException {
+        return GlusterXml.volumeStatus(execute(List.of("volume", "status", "all")));
+    }
+
+    // ---------------------------------------------------------------- volumes, write
+
+    /** {@code volume create} as the spec says; the brick directories must exist on their peers. */
+    public void createVolume(VolumeSpec spec) throws GlusterException {
+        List<String> args = new ArrayList<>(List.of("volume"));
+        args.addAll(spec.createArgs());
+        execute(args);
+    }
+
+    public void startVolume(String volume, boolean force) throws GlusterException {
+        execute(force ? List.of("volume", "start", GlusterNames.requireVolume(volume), "force")
+                : List.of("volume", "start", GlusterNames.requireVolume(volume)));
+    }
+
+    public void stopVolume(String volume, boolean force) throws GlusterException {
+        execute(force ? List.of("volume", "stop", GlusterNames.requireVolume(volume), "force")
+                : List.of("volume", "stop", GlusterNames.requireVolume(volume)));
+    }
+
+    /** {@code volume delete V}; the volume must be stopped. Brick directories stay on the peers. */
+    public void deleteVolume(String volume) throws GlusterException {
+        execute(List.of("volume", "delete", GlusterNames.requireVolume(volume)));
+    }
+
+    /** Sets all options in ONE transaction ({@code volume set V k1 v1 k2 v2 ...}), in the map's order. */
+    public void setOptions(String volume, Map<String, String> options) throws GlusterException {
+        if (options.isEmpty()) {
+            throw new IllegalArgumentException("no options to set");
+        }
+        List<String> args = new ArrayList<>(List.of("volume", "set", GlusterNames.requireVolume(volume)));
+        options.forEach((key, value) -> {
+            args.add(GlusterNames.requireOptionKey(key));
+            args.add(GlusterNames.requireOptionValue(value));
+        });
+        execute(args);
+    }
+
+    /** {@code volume quota V enable}; the volume must be started. Already enabled is success. */
+    public void quotaEnable(String volume) throws GlusterException {
+        try {
+            execute(List.of("volume", "quota", GlusterNames.requireVolume(volume), "enable"));
+        } catch (GlusterException e) {
+            if (e.kind() != GlusterException.Kind.QUOTA_ALREADY_ENABLED) {
+                throw e;
+            }
+        }
+    }
+
+    /** {@code volume quota V limit-usage PATH BYTES}; sets or changes the hard limit. */
+    public void quotaLimitUsage(String volume, String path, long bytes) throws GlusterException {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("a quota limit must be positive, not " + bytes);
+        }
+        execute(List.of("volume", "quota", GlusterNames.requireVolume(volume), "limit-usage",
+                GlusterNames.requirePath(path), Long.toString(bytes)));
+    }
+
+    /**
+     * {@code volume quota V list PATH} (with the path: without it gluster wrongly answers "No quota
+     * configured"). Empty when quota is enabled but the path has no line.
+     */
+    public Optional<QuotaLimit> quotaList(String volume, String path) throws GlusterException {
+        List<QuotaLimit> limits = GlusterXml.quotaList(execute(List.of("volume", "quota",
+                GlusterNames.requireVolume(volume), "list", GlusterNames.requirePath(path))));
+        return limits.stream().filter(l -> l.path().equals(path)).findFirst();
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Runs {@code PREFIX ARGS --xml}, retrying lock contention; returns the successful answer.
+     * Arguments must already be validated.
+     */
+    GlusterXml.Envelope execute(List<String> args) throws GlusterException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return once(args);
+            } catch (LockContentionException e) {
+                if (attempt >= retry.maxAttempts()) {
+                    throw new LockContentionException(e.getMessage() + " (still after " + attempt + " attempts)",
+                            e.opErrno());
+                }
+                Duration delay = retry.delayAfter(attempt, random);
+                int tried = attempt;
+                LOG.fine(() -> "lock contention on " + runner.describe() + ", attempt " + tried + ", retrying in "
+                        + delay.toMillis() + " ms: " + e.getMessage());
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new GlusterException(GlusterException.Kind.OTHER, "interrupted while retrying "
+                            + e.getMessage(), interrupted);
+                }
+            }
+        }
+    }
+
+    private GlusterXml.Envelope once(List<String> args) throws GlusterException {
+        List<String> argv = new ArrayList<>(prefix);
+        argv.addAll(args);
+        argv.add("--xml");
+        String command = "gluster " + String.join(" ", args);
+        CommandResult result;
+        try {
+            result = runner.run(argv, timeout);
+        } catch (CommandException e) {
+            throw new GlusterdUnreachableException(command + " on " + runner.describe() + ": " + e.getMessage(), e);
+        }
+        if (GlusterXml.isXml(result.stdout())) {
+            GlusterXml.Envelope envelope = GlusterXml.parse(result.stdout());
+            if (envelope.succeeded()) {
+                return envelope;
+            }
+            String said = envelope.opErrstr().isBlank() ? envelope.output() : envelope.opErrstr();
+            throw GlusterErrors.classify(said, envelope.opErrno(), command);
+        }
+        if (!result.succeeded()) {
+            throw GlusterErrors.classify(result.message(), 0, command + " (exit " + result.exitCode() + ")");
+        }
+        throw new GlusterException(GlusterException.Kind.OTHER, command + ": no XML answer: " + result.message(), 0);
+    }
+}

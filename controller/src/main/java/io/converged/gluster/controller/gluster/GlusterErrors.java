@@ -1,0 +1,76 @@
+package io.converged.gluster.controller.gluster;
+
+import java.util.Locale;
+
+/** Turns gluster's error text (opErrstr, or the CLI's own output) into a typed exception. */
+public final class GlusterErrors {
+
+    private GlusterErrors() {
+    }
+
+    /**
+     * @param errstr what gluster said (opErrstr, or stderr/stdout when there was no XML)
+     * @param opErrno gluster's opErrno, 0 if unknown
+     * @param command the command, for the message
+     */
+    public static GlusterException classify(String errstr, int opErrno, String command) {
+        String said = errstr == null || errstr.isBlank() ? "(gluster gave no reason)" : errstr.strip();
+        String message = command + ": " + said;
+        GlusterException.Kind kind = kindOf(said);
+        return switch (kind) {
+            case VOLUME_EXISTS -> new VolumeExistsException(message, opErrno);
+            case VOLUME_NOT_FOUND -> new VolumeNotFoundException(message, opErrno);
+            case BRICK_IN_USE -> new BrickInUseException(message, opErrno);
+            case PEER_NOT_CONNECTED -> new PeerNotConnectedException(message, opErrno);
+            case LOCK_CONTENTION -> new LockContentionException(message, opErrno);
+            case GLUSTERD_UNREACHABLE -> new GlusterdUnreachableException(message);
+            default -> new GlusterException(kind, message, opErrno);
+        };
+    }
+
+    /** The kind of a gluster error message. Order matters: the most specific phrases come first. */
+    public static GlusterException.Kind kindOf(String errstr) {
+        String s = errstr.toLowerCase(Locale.ROOT);
+        if (s.contains("another transaction is in progress") || s.contains("locking failed")
+                || s.contains("another transaction could be in progress") || s.contains("unable to acquire lock")) {
+            return GlusterException.Kind.LOCK_CONTENTION;
+        }
+        if (s.contains("connection failed. please check if gluster daemon is operational")
+                || s.contains("request timed out") || s.contains("cannot connect to glusterd")
+                || s.contains("glusterd is not running")) {
+            return GlusterException.Kind.GLUSTERD_UNREACHABLE;
+        }
+        if (s.contains("already exists") && s.contains("volume")) {
+            return GlusterException.Kind.VOLUME_EXISTS;
+        }
+        if (s.contains("does not exist") && !s.startsWith("option")) {
+            return GlusterException.Kind.VOLUME_NOT_FOUND;
+        }
+        if (s.contains("brick may be containing or be contained by an existing brick")
+                || s.contains("is already part of a volume")) {
+            return GlusterException.Kind.BRICK_IN_USE;
+        }
+        if ((s.contains("host ") && s.contains("not connected")) || s.contains("peers are down")
+                || s.contains("is not in 'peer in cluster' state") || s.contains("peer not connected")
+                || s.contains("transport endpoint is not connected") || s.contains("is not a friend")) {
+            return GlusterException.Kind.PEER_NOT_CONNECTED;
+        }
+        if (s.contains("already started")) {
+            return GlusterException.Kind.ALREADY_STARTED;
+        }
+        if (s.contains("needs to be stopped before deletion")) {
+            return GlusterException.Kind.STILL_STARTED;
+        }
+        if (s.contains("is not in the started state") || s.contains("is not started")
+                || s.contains("volume is stopped")) {
+            return GlusterException.Kind.NOT_STARTED;
+        }
+        if (s.contains("quota is already enabled")) {
+            return GlusterException.Kind.QUOTA_ALREADY_ENABLED;
+        }
+        if (s.contains("quota is disabled")) {
+            return GlusterException.Kind.QUOTA_DISABLED;
+        }
+        return GlusterException.Kind.OTHER;
+    }
+}
