@@ -1,0 +1,199 @@
+package io.converged.gluster.controller.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.converged.gluster.controller.deploy.Rbac.Call;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** Least privilege: the controller's ServiceAccount may do what the driver and its sidecars do, and no more. */
+class RbacTest {
+    static final String CSI_NAMESPACE = "gluster-csi";
+    static final String SA = "gluster-csi-controller";
+
+    private final List<HasMetadata> installed = Manifests.installed();
+    private final Rbac rbac = new Rbac(installed);
+    private final String peerNamespace = Manifests.requiredFlag(Manifests.container(
+            Manifests.controller().getSpec().getTemplate().getSpec(), "gluster-csi-controller"), "peer-namespace");
+
+    /**
+     * What the driver itself asks of the API server: find the peer pods and watch them, read the zone
+     * label of their nodes, run commands in them. Exec is a WebSocket upgrade, a GET, so the API server
+     * checks `get` on pods/exec, and since Kubernetes 1.35 `create` as well.
+     */
+    private List<Call> driverCalls() {
+        return List.of(
+                Call.in(peerNamespace, "", "pods", "list"),
+                Call.in(peerNamespace, "", "pods", "watch"),
+                Call.in(peerNamespace, "", "pods", "get"),
+                Call.in(peerNamespace, "", "pods/exec", "create"),
+                Call.in(peerNamespace, "", "pods/exec", "get"),
+                Call.cluster("", "nodes", "get"),
+                Call.cluster("", "nodes", "list"));
+    }
+
+    /** What csi-provisioner (v5, no topology, snapshots or capacity) and csi-resizer (v1) ask. */
+    private static List<Call> sidecarCalls() {
+        List<Call> calls = new ArrayList<>();
+        for (String verb : List.of("get", "list", "watch", "create", "patch", "delete")) {
+            calls.add(Call.cluster("", "persistentvolumes", verb));
+        }
+        for (String verb : List.of("get", "list", "watch", "update")) {
+            calls.add(Call.cluster("", "persistentvolumeclaims", verb));
+        }
+        calls.add(Call.cluster("", "persistentvolumeclaims/status", "patch"));
+        for (String verb : List.of("get", "list", "watch")) {
+            calls.add(Call.cluster("storage.k8s.io", "storageclasses", verb));
+        }
+        for (String verb : List.of("create", "patch")) {
+            calls.add(Call.in("default", "", "events", verb));
+        }
+        for (String verb : List.of("get", "watch", "list", "delete", "update", "create")) {
+            calls.add(Call.in(CSI_NAMESPACE, "coordination.k8s.io", "leases", verb));
+        }
+        return calls;
+    }
+
+    private static Set<String> grants(List<PolicyRule> rules) {
+        Set<String> grants = new TreeSet<>();
+        for (PolicyRule rule : rules) {
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    for (String verb : rule.getVerbs()) {
+                        grants.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
+                    }
+                }
+            }
+        }
+        return grants;
+    }
+
+    @Test
+    void theControllerSidecarsAndLeasesAreEachAllowed() {
+        List<Call> calls = new ArrayList<>(driverCalls());
+        calls.addAll(sidecarCalls());
+
+        assertThat(calls).allSatisfy(call -> assertThat(rbac.allows(CSI_NAMESPACE, SA, call))
+                .as("allowed: " + call).isTrue());
+    }
+
+    @Test
+    void theDriversOwnRolesGrantExactlyTheCallsItMakes() {
+        Role peers = Manifests.named(installed, Role.class, "gluster-csi-peers");
+        ClusterRole nodes = Manifests.named(installed, ClusterRole.class, "gluster-csi-controller");
+
+        assertThat(peers.getMetadata().getNamespace()).isEqualTo(peerNamespace);
+        assertThat(grants(peers.getRules())).containsExactlyInAnyOrder(
+                "get pods", "list pods", "watch pods", "create pods/exec", "get pods/exec");
+        assertThat(grants(nodes.getRules())).containsExactlyInAnyOrder("get nodes", "list nodes");
+    }
+
+    @Test
+    void commandsRunOnlyInThePeerNamespace() {
+        for (String verb : List.of("create", "get")) {
+            assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in(CSI_NAMESPACE, "", "pods/exec", verb))).isFalse();
+            assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in("default", "", "pods/exec", verb))).isFalse();
+            assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.cluster("", "pods/exec", verb))).isFalse();
+        }
+        assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in("default", "", "pods", "list"))).isFalse();
+        assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in(peerNamespace, "", "pods/attach", "create"))).isFalse();
+    }
+
+    @Test
+    void theControllerCanNeitherChangeWorkloadsNorReadSecrets() {
+        List<Call> forbidden = List.of(
+                Call.in(peerNamespace, "", "pods", "create"),
+                Call.in(peerNamespace, "", "pods", "delete"),
+                Call.in(peerNamespace, "", "pods", "patch"),
+                Call.cluster("", "nodes", "patch"),
+                Call.cluster("", "nodes", "watch"),
+                Call.cluster("", "secrets", "get"),
+                Call.in(peerNamespace, "", "secrets", "list"),
+                Call.in(CSI_NAMESPACE, "", "secrets", "get"),
+                Call.in(peerNamespace, "apps", "daemonsets", "update"),
+                Call.cluster("rbac.authorization.k8s.io", "clusterroles", "bind"),
+                Call.cluster("rbac.authorization.k8s.io", "clusterroles", "escalate"),
+                Call.cluster("", "serviceaccounts", "impersonate"),
+                Call.cluster("", "serviceaccounts/token", "create"));
+
+        assertThat(forbidden).allSatisfy(call -> assertThat(rbac.allows(CSI_NAMESPACE, SA, call))
+                .as("forbidden: " + call).isFalse());
+    }
+
+    @Test
+    void noRuleUsesAWildcardOrANonResourceUrl() {
+        List<PolicyRule> rules = new ArrayList<>();
+        Manifests.ofKind(installed, ClusterRole.class).forEach(r -> rules.addAll(r.getRules()));
+        Manifests.ofKind(installed, Role.class).forEach(r -> rules.addAll(r.getRules()));
+
+        assertThat(rules).isNotEmpty().allSatisfy(rule -> {
+            assertThat(rule.getApiGroups()).isNotEmpty().noneMatch(g -> g.contains("*"));
+            assertThat(rule.getResources()).isNotEmpty().noneMatch(r -> r.contains("*"));
+            assertThat(rule.getVerbs()).isNotEmpty().noneMatch(v -> v.contains("*"))
+                    .doesNotContain("escalate", "bind", "impersonate", "deletecollection");
+            assertThat(rule.getNonResourceURLs()).isEmpty();
+        });
+        assertThat(Manifests.ofKind(installed, ClusterRole.class))
+                .allSatisfy(r -> assertThat(r.getAggregationRule()).isNull());
+    }
+
+    @Test
+    void theSidecarRolesNeverReachPods() {
+        List<PolicyRule> sidecarRules = new ArrayList<>();
+        for (String name : List.of("gluster-csi-provisioner", "gluster-csi-resizer")) {
+            sidecarRules.addAll(Manifests.named(installed, ClusterRole.class, name).getRules());
+        }
+
+        assertThat(grants(sidecarRules)).noneMatch(g -> g.contains(" pods") || g.contains("secrets")
+                || g.contains("nodes"));
+    }
+
+    @Test
+    void everyBindingNamesAnExistingRoleAndTheControllerServiceAccount() {
+        List<Subject> subjects = new ArrayList<>();
+        for (ClusterRoleBinding b : Manifests.ofKind(installed, ClusterRoleBinding.class)) {
+            Manifests.named(installed, ClusterRole.class, b.getRoleRef().getName());
+            subjects.addAll(b.getSubjects());
+        }
+        for (RoleBinding b : Manifests.ofKind(installed, RoleBinding.class)) {
+            assertThat(new Rbac(installed).rulesOf(b.getRoleRef(), b.getMetadata().getNamespace())).isNotEmpty();
+            subjects.addAll(b.getSubjects());
+        }
+
+        assertThat(subjects).isNotEmpty().allSatisfy(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getName()).isEqualTo(SA);
+            assertThat(s.getNamespace()).isEqualTo(CSI_NAMESPACE);
+        });
+        assertThat(Manifests.named(installed, ServiceAccount.class, SA).getMetadata().getNamespace())
+                .isEqualTo(Manifests.controller().getMetadata().getNamespace());
+    }
+
+    @Test
+    void theNodePluginHasNoApiAccessAtAll() {
+        ServiceAccount node = Manifests.named(installed, ServiceAccount.class, "gluster-csi-node");
+
+        assertThat(node.getAutomountServiceAccountToken()).isFalse();
+        assertThat(rbac.allRulesFor(CSI_NAMESPACE, "gluster-csi-node")).isEmpty();
+        assertThat(Manifests.nodePlugin().getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo("gluster-csi-node");
+    }
+
+    @Test
+    void aWildcardWouldBeCaughtByTheAuthorizerHere() {
+        PolicyRule wildcard = new PolicyRule(List.of(""), List.of(), List.of(), List.of("*"), List.of("*"));
+
+        assertThat(Rbac.matches(wildcard, Call.in("x", "", "secrets", "get"))).isTrue();
+    }
+}
