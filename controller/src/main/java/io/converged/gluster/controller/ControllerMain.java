@@ -1,11 +1,23 @@
 package io.converged.gluster.controller;
 
+import io.converged.gluster.controller.csi.ControllerService;
+import io.converged.gluster.controller.peer.PeerSource;
+import io.converged.gluster.controller.peer.PeersFile;
+import io.converged.gluster.controller.provision.BrickCarver;
+import io.converged.gluster.controller.provision.GlusterProvisioner;
+import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.csi.runtime.Flags;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
 import io.converged.gluster.csi.runtime.Readiness;
 import io.converged.gluster.csi.runtime.ServerLauncher;
+import io.converged.gluster.csi.runtime.UsageException;
 import io.grpc.BindableService;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /** Starts the CSI controller server: the only place its parts are wired together. */
@@ -17,19 +29,55 @@ public final class ControllerMain {
         return ServerLauncher.standardFlags("gluster-csi-controller",
                 "CSI controller for GlusterFS running converged in Kubernetes: turns volume requests into\n"
                         + "replicated, quota-capped gluster volumes on brick directories of the peer pods.",
-                "unix:///csi/csi.sock");
+                "unix:///csi/csi.sock")
+                .option("peers-file", "", "local mode: read the peers from this file instead of Kubernetes"
+                        + " (format: see PeersFile; deploy/local/up writes one)")
+                .option("peer-namespace", "gluster", "namespace of the gluster peer pods")
+                .option("peer-selector", "app.kubernetes.io/name=glusterfs-peer", "label selector of the peer pods")
+                .option("peer-container", "glusterfs", "container of the peer pod that runs glusterd")
+                .option("allowed-brick-roots", "/mnt", "comma-separated directories a StorageClass brickRoot must"
+                        + " lie in");
     }
 
     public static void main(String[] args) {
         LogSetup.early();
-        int code = ServerLauncher.run(flags(), args, parsed -> {
-            IdentityService identity = new IdentityService(
-                    List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()),
-                    () -> Readiness.Status.READY);
-            return () -> List.<BindableService>of(identity);
-        }, System.out, System.err);
+        int code = ServerLauncher.run(flags(), args, ControllerMain::assemble, System.out, System.err);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    static ServerLauncher.Assembly assemble(Flags.Parsed flags) throws UsageException {
+        List<String> allowedRoots = Arrays.stream(flags.get("allowed-brick-roots").split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        for (String root : allowedRoots) {
+            if (!root.startsWith("/") || root.contains("..")) {
+                throw new UsageException("--allowed-brick-roots needs absolute paths without '..', got '" + root + "'");
+            }
+        }
+        if (allowedRoots.isEmpty()) {
+            throw new UsageException("--allowed-brick-roots is empty; no StorageClass could place a brick");
+        }
+        PeerSource peers = peerSource(flags);
+        GlusterProvisioner backend = new GlusterProvisioner(peers, new BrickCarver(Clock.systemUTC()), Step.Listener.NONE);
+        ControllerService controller = new ControllerService(backend, allowedRoots);
+        Readiness readiness = new CachedReadiness(() -> controller.ready()
+                ? Readiness.Status.READY
+                : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")"), Duration.ofSeconds(2));
+        IdentityService identity = new IdentityService(
+                List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()), readiness);
+        return () -> List.<BindableService>of(identity, controller);
+    }
+
+    private static PeerSource peerSource(Flags.Parsed flags) throws UsageException {
+        String file = flags.get("peers-file");
+        if (!file.isEmpty()) {
+            Path path = Path.of(file);
+            if (!Files.isReadable(path)) {
+                throw new UsageException("--peers-file " + file + " cannot be read");
+            }
+            return new PeersFile(path);
+        }
+        return KubePeers.create(flags.get("peer-namespace"), flags.get("peer-selector"), flags.get("peer-container"));
     }
 }

@@ -1,0 +1,114 @@
+package io.converged.gluster.controller.provision;
+
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.exec.CommandRunner;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * The file-system side of a brick, on the peer that holds it: carving {@code <root>/<volume>/brick},
+ * removing or archiving it, and measuring the room under a brick root. Every path is checked to be
+ * a volume directory directly under a brick root before anything is removed or moved.
+ */
+public final class BrickCarver {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/-]+");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    private final Clock clock;
+
+    public BrickCarver(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The volume directory for a volume under a brick root (real path on the peer). */
+    public static String volumeDir(String brickRoot, String volume) {
+        return brickRoot + "/" + volume;
+    }
+
+    /** The brick directory gluster is given: {@code <root>/<volume>/brick}. */
+    public static String brickDir(String brickRoot, String volume) {
+        return volumeDir(brickRoot, volume) + "/brick";
+    }
+
+    /** Free bytes under the brick root, or empty when the root is missing or unreadable. */
+    public OptionalLong freeBytes(CommandRunner peer, String brickRoot) throws CommandException {
+        checkPath(brickRoot);
+        CommandResult result = peer.run(List.of("stat", "-f", "-c", "%a %S", "--", brickRoot), TIMEOUT);
+        if (!result.succeeded()) {
+            return OptionalLong.empty();
+        }
+        String[] parts = result.stdout().strip().split("\\s+");
+        try {
+            return OptionalLong.of(Long.parseLong(parts[0]) * Long.parseLong(parts[1]));
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Creates the brick directory (and the volume directory above it); with a gid, the brick gets
+     * that group and mode 2775 so the volume's root is writable by the group. The brick root must
+     * already exist: carving never creates a brick root on the wrong file system.
+     */
+    public void carve(CommandRunner peer, String brickRoot, String volume, OptionalInt gid) throws CommandException {
+        checkPath(brickRoot);
+        run(peer, List.of("test", "-d", brickRoot), "brick root " + brickRoot + " is missing on " + peer.describe());
+        String brick = brickDir(brickRoot, volume);
+        run(peer, List.of("mkdir", "-p", "--", brick), "cannot create " + brick);
+        if (gid.isPresent()) {
+            run(peer, List.of("chgrp", Integer.toString(gid.getAsInt()), "--", brick), "cannot set the group of " + brick);
+            run(peer, List.of("chmod", "2775", "--", brick), "cannot set the mode of " + brick);
+        }
+    }
+
+    /** Removes the volume directory (and the brick in it). Missing is fine. */
+    public void remove(CommandRunner peer, String brickPath, String volume) throws CommandException {
+        String dir = volumeDirOf(brickPath, volume);
+        run(peer, List.of("rm", "-rf", "--one-file-system", "--", dir), "cannot remove " + dir);
+    }
+
+    /** Renames the volume directory aside with a timestamp, keeping the data; returns the new path. */
+    public String archive(CommandRunner peer, String brickPath, String volume) throws CommandException {
+        String dir = volumeDirOf(brickPath, volume);
+        String root = dir.substring(0, dir.lastIndexOf('/'));
+        String target = root + "/.archived-" + volume + "-" + STAMP.format(clock.instant().atZone(java.time.ZoneOffset.UTC));
+        CommandResult exists = peer.run(List.of("test", "-e", dir), TIMEOUT);
+        if (!exists.succeeded()) {
+            return target;
+        }
+        run(peer, List.of("mv", "-T", "--", dir, target), "cannot archive " + dir);
+        return target;
+    }
+
+    /** The volume directory of a brick path, checked to be {@code <root>/<volume>/brick}. */
+    static String volumeDirOf(String brickPath, String volume) {
+        checkPath(brickPath);
+        String suffix = "/" + volume + "/brick";
+        if (!brickPath.endsWith(suffix) || brickPath.length() <= suffix.length() + 1) {
+            throw new IllegalArgumentException("refusing to touch " + brickPath + ": not a brick of volume " + volume
+                    + " carved by this driver");
+        }
+        return brickPath.substring(0, brickPath.length() - "/brick".length());
+    }
+
+    private static void checkPath(String path) {
+        if (!SAFE_PATH.matcher(path).matches() || path.contains("/../") || path.endsWith("/..")
+                || path.contains("/./")) {
+            throw new IllegalArgumentException("unsafe path " + path);
+        }
+    }
+
+    private static void run(CommandRunner peer, List<String> argv, String failure) throws CommandException {
+        CommandResult result = peer.run(argv, TIMEOUT);
+        if (!result.succeeded()) {
+            throw new CommandException(failure + " (on " + peer.describe() + "): " + result.message());
+        }
+    }
+}

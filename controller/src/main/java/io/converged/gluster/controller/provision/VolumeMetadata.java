@@ -1,0 +1,118 @@
+package io.converged.gluster.controller.provision;
+
+import io.converged.gluster.csi.runtime.Driver;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The {@code user.csi.*} volume options that carry what the driver must remember about a volume,
+ * on the volume itself: gluster stays the only source of truth. All are written in one
+ * {@code volume set} transaction.
+ */
+public final class VolumeMetadata {
+    static final String DRIVER = "user.csi.driver";
+    static final String REQUEST_NAME = "user.csi.request-name";
+    static final String CAPACITY = "user.csi.capacity-bytes";
+    static final String BRICK_ROOT = "user.csi.brick-root";
+    static final String GID = "user.csi.gid";
+    static final String ON_DELETE = "user.csi.on-delete";
+    static final String PVC_NAME = "user.csi.pvc-name";
+    static final String PVC_NAMESPACE = "user.csi.pvc-namespace";
+    static final String PV_NAME = "user.csi.pv-name";
+
+    private VolumeMetadata() {
+    }
+
+    /** The options to set on a new volume. */
+    public static Map<String, String> forNewVolume(VolumeSpec spec, OptionalInt gid) {
+        StorageClassParameters p = spec.parameters();
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(DRIVER, Driver.NAME);
+        options.put(REQUEST_NAME, requestNameValue(spec.requestName()));
+        options.put(CAPACITY, Long.toString(spec.capacityBytes()));
+        options.put(BRICK_ROOT, p.brickRoot());
+        options.put(ON_DELETE, p.onDelete().value());
+        gid.ifPresent(g -> options.put(GID, Integer.toString(g)));
+        p.pvcName().ifPresent(v -> options.put(PVC_NAME, v));
+        p.pvcNamespace().ifPresent(v -> options.put(PVC_NAMESPACE, v));
+        p.pvName().ifPresent(v -> options.put(PV_NAME, v));
+        return options;
+    }
+
+    /**
+     * The request name as stored: gluster option values cannot hold spaces or control characters
+     * reliably, so anything outside a safe set is percent-encoded.
+     */
+    static String requestNameValue(String requestName) {
+        StringBuilder value = new StringBuilder();
+        for (byte b : requestName.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
+                value.append(c);
+            } else {
+                value.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return value.toString();
+    }
+
+    /** True when the options mark a volume made by this driver. */
+    public static boolean ours(Map<String, String> options) {
+        return Driver.NAME.equals(options.get(DRIVER));
+    }
+
+    /** True when the options record this request name. */
+    public static boolean madeFor(Map<String, String> options, String requestName) {
+        return requestNameValue(requestName).equals(options.get(REQUEST_NAME));
+    }
+
+    public static long capacity(Map<String, String> options) {
+        return parseLong(options.get(CAPACITY)).orElse(0L);
+    }
+
+    public static OptionalInt gid(Map<String, String> options) {
+        Optional<Long> gid = parseLong(options.get(GID));
+        return gid.isPresent() ? OptionalInt.of(gid.get().intValue()) : OptionalInt.empty();
+    }
+
+    public static OnDelete onDelete(Map<String, String> options) {
+        String value = options.getOrDefault(ON_DELETE, "delete");
+        for (OnDelete mode : OnDelete.values()) {
+            if (mode.value().equals(value)) {
+                return mode;
+            }
+        }
+        // An unreadable value must never lose data: keep the bricks.
+        return OnDelete.RETAIN;
+    }
+
+    public static String brickRoot(Map<String, String> options) {
+        return options.getOrDefault(BRICK_ROOT, "");
+    }
+
+    public static Optional<String> pvcName(Map<String, String> options) {
+        return Optional.ofNullable(options.get(PVC_NAME));
+    }
+
+    public static Optional<String> pvcNamespace(Map<String, String> options) {
+        return Optional.ofNullable(options.get(PVC_NAMESPACE));
+    }
+
+    public static String requestName(Map<String, String> options) {
+        String value = options.getOrDefault(REQUEST_NAME, "");
+        return java.net.URLDecoder.decode(value.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Optional<Long> parseLong(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Long.parseLong(text.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}

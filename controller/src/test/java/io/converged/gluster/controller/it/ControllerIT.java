@@ -1,0 +1,366 @@
+package io.converged.gluster.controller.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.converged.gluster.controller.csi.ControllerService;
+import io.converged.gluster.controller.gluster.GlusterCli;
+import io.converged.gluster.controller.gluster.QuotaLimit;
+import io.converged.gluster.controller.gluster.VolumeInfo;
+import io.converged.gluster.controller.peer.PeersFile;
+import io.converged.gluster.controller.provision.BrickCarver;
+import io.converged.gluster.controller.provision.GlusterProvisioner;
+import io.converged.gluster.controller.provision.Step;
+import io.converged.gluster.csi.exec.LocalCommandRunner;
+import io.converged.gluster.csi.runtime.Endpoint;
+import io.converged.gluster.csi.runtime.IdentityService;
+import io.converged.gluster.csi.runtime.Readiness;
+import io.converged.gluster.csi.runtime.RpcInterceptor;
+import io.converged.gluster.csi.runtime.UnixChannel;
+import io.converged.gluster.csi.runtime.UnixSocketServer;
+import io.converged.gluster.csi.testing.GlusterPoolExtension;
+import io.converged.gluster.csi.testing.LocalGlusterPool;
+import io.converged.gluster.csi.v1.CapacityRange;
+import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import io.converged.gluster.csi.v1.GetCapacityRequest;
+import io.converged.gluster.csi.v1.ListVolumesRequest;
+import io.converged.gluster.csi.v1.ListVolumesResponse;
+import io.converged.gluster.csi.v1.Volume;
+import io.converged.gluster.csi.v1.VolumeCapability;
+import io.grpc.BindableService;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller over its real unix socket against a real 3-peer gluster pool: what CreateVolume
+ * makes is checked in gluster itself and on the bricks' directories.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControllerIT {
+    @RegisterExtension
+    static final GlusterPoolExtension POOL = GlusterPoolExtension.formed(3);
+
+    private static final long MIB = 1024L * 1024;
+    private static final String ROOT = "/mnt/brick1";
+    static final VolumeCapability RWX = VolumeCapability.newBuilder()
+            .setMount(VolumeCapability.MountVolume.getDefaultInstance())
+            .setAccessMode(VolumeCapability.AccessMode.newBuilder()
+                    .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
+            .build();
+
+    @TempDir
+    static Path dir;
+
+    static final AtomicReference<Step.Listener> FAULT = new AtomicReference<>(Step.Listener.NONE);
+    static UnixSocketServer server;
+    static UnixChannel channel;
+    static ControllerGrpc.ControllerBlockingStub stub;
+    static GlusterCli gluster;
+    static final List<Long> createMillis = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeAll
+    static void startController() throws Exception {
+        LocalGlusterPool pool = POOL.pool();
+        for (LocalGlusterPool.Peer peer : pool.peers()) {
+            Files.createDirectories(peer.local(ROOT));
+        }
+        Path peersFile = dir.resolve("peers");
+        Files.writeString(peersFile, pool.peersFileText());
+        GlusterProvisioner backend = new GlusterProvisioner(new PeersFile(peersFile),
+                new BrickCarver(Clock.systemUTC()), (step, volume) -> FAULT.get().completed(step, volume));
+        ControllerService controller = new ControllerService(backend, List.of("/mnt"));
+        IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
+                () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));
+        Endpoint endpoint = new Endpoint(dir.resolve("controller.sock"));
+        server = UnixSocketServer.start(endpoint, List.<BindableService>of(identity, controller), new RpcInterceptor(null));
+        channel = UnixChannel.open(endpoint);
+        stub = ControllerGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.MINUTES);
+        gluster = new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli());
+    }
+
+    @AfterAll
+    static void stopController() {
+        if (channel != null) {
+            channel.close();
+        }
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
+        if (!createMillis.isEmpty()) {
+            List<Long> sorted = new ArrayList<>(createMillis);
+            Collections.sort(sorted);
+            System.out.printf("CreateVolume over the socket: median %d ms over %d sequential calls%n",
+                    sorted.get(sorted.size() / 2), sorted.size());
+        }
+    }
+
+    static CreateVolumeRequest.Builder request(String name, long bytes) {
+        return CreateVolumeRequest.newBuilder().setName(name).addVolumeCapabilities(RWX)
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(bytes));
+    }
+
+    static Volume create(CreateVolumeRequest request) {
+        long start = System.nanoTime();
+        Volume volume = stub.createVolume(request).getVolume();
+        createMillis.add((System.nanoTime() - start) / 1_000_000);
+        return volume;
+    }
+
+    static Status.Code code(Runnable call) {
+        try {
+            call.run();
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    static VolumeInfo info(String name) throws Exception {
+        return gluster.volumeInfo(name).orElseThrow();
+    }
+
+    /** Brick directories of a volume that exist on any peer. */
+    static List<Path> brickDirs(String volume) {
+        List<Path> found = new ArrayList<>();
+        for (LocalGlusterPool.Peer peer : POOL.pool().peers()) {
+            Path volumeDir = peer.local(ROOT + "/" + volume);
+            if (Files.exists(volumeDir)) {
+                found.add(volumeDir);
+            }
+        }
+        return found;
+    }
+
+    static void assertWhole(Volume volume, int replica, boolean arbiter, long bytes) throws Exception {
+        VolumeInfo info = info(volume.getVolumeId());
+        assertThat(info.started()).isTrue();
+        assertThat(info.replicaCount()).isEqualTo(replica);
+        assertThat(info.arbiterCount()).isEqualTo(arbiter ? 1 : 0);
+        assertThat(info.bricks()).hasSize(replica);
+        assertThat(info.bricks().stream().map(b -> b.host()).distinct().count()).as("bricks on distinct peers")
+                .isEqualTo(replica);
+        assertThat(info.bricks()).allMatch(b -> b.path().endsWith(ROOT + "/" + volume.getVolumeId() + "/brick"));
+        assertThat(info.options()).containsEntry("user.csi.driver", "glusterfs.converged.io")
+                .containsEntry("user.csi.capacity-bytes", Long.toString(bytes))
+                .containsEntry("features.quota", "on")
+                .containsEntry("features.quota-deem-statfs", "on");
+        Optional<QuotaLimit> limit = gluster.quotaList(volume.getVolumeId(), "/");
+        assertThat(limit).isPresent();
+        assertThat(limit.get().hardLimitBytes()).hasValue(bytes);
+        assertThat(brickDirs(volume.getVolumeId())).hasSize(replica);
+        assertThat(volume.getVolumeContextMap()).containsEntry("glusterVolume", volume.getVolumeId())
+                .containsEntry("replica", Integer.toString(replica))
+                .containsEntry("arbiter", Boolean.toString(arbiter))
+                .containsEntry("quotaBytes", Long.toString(bytes))
+                .containsEntry("brickRoot", ROOT);
+        assertThat(volume.getVolumeContextMap().get("servers").split(",")).hasSize(replica);
+    }
+
+    @Test
+    @Order(1)
+    void createsReplicaThreeReplicaTwoAndArbiterVolumes() throws Exception {
+        Volume r3 = create(request("pvc-r3", 64 * MIB).putParameters("csi.storage.k8s.io/pvc/name", "data")
+                .putParameters("csi.storage.k8s.io/pvc/namespace", "shop")
+                .putParameters("volumeOptions", "performance.cache-size=32MB").build());
+        assertWhole(r3, 3, false, 64 * MIB);
+        assertThat(info(r3.getVolumeId()).options()).containsEntry("user.csi.pvc-name", "data")
+                .containsEntry("user.csi.pvc-namespace", "shop").containsEntry("performance.cache-size", "32MB");
+
+        Volume r2 = create(request("pvc-r2", 32 * MIB).putParameters("replica", "2").build());
+        assertWhole(r2, 2, false, 32 * MIB);
+
+        Volume arbiter = create(request("pvc-arb", 48 * MIB).putParameters("arbiter", "true").build());
+        assertWhole(arbiter, 3, true, 48 * MIB);
+        assertThat(info(arbiter.getVolumeId()).bricks().get(2).arbiter()).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void aRepeatedRequestReturnsTheSameVolumeAndAConflictingOneIsRefused() throws Exception {
+        Volume first = stub.createVolume(request("pvc-r3", 64 * MIB).build()).getVolume();
+        assertThat(first.getVolumeId()).isEqualTo("gcs-pvc-r3");
+        assertThat(first.getCapacityBytes()).isEqualTo(64 * MIB);
+        VolumeInfo before = info("gcs-pvc-r3");
+        StatusRuntimeException conflict = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub.createVolume(request("pvc-r3", 128 * MIB).build()));
+        assertThat(conflict.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(conflict.getStatus().getDescription()).contains("capacity");
+        assertThat(code(() -> stub.createVolume(request("pvc-r3", 64 * MIB).putParameters("replica", "2").build())))
+                .isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(info("gcs-pvc-r3")).isEqualTo(before);
+    }
+
+    @Test
+    @Order(3)
+    void aFailureAtAnyStepLeavesNoVolumeAndNoBrickDirectory() throws Exception {
+        for (Step step : List.of(Step.BRICKS_CARVED, Step.VOLUME_CREATED, Step.STARTED)) {
+            FAULT.set((s, volume) -> {
+                if (s == step) {
+                    throw new IllegalStateException("injected failure after " + s);
+                }
+            });
+            try {
+                StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                        () -> stub.createVolume(request("pvc-fail", 32 * MIB).build()));
+                assertThat(e.getStatus().getCode()).as(step.name()).isEqualTo(Status.Code.INTERNAL);
+                assertThat(e.getStatus().getDescription()).contains("injected failure after " + step);
+            } finally {
+                FAULT.set(Step.Listener.NONE);
+            }
+            assertThat(gluster.volumeInfo("gcs-pvc-fail")).as("volume after failure at " + step).isEmpty();
+            assertThat(brickDirs("gcs-pvc-fail")).as("brick dirs after failure at " + step).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aVolumeLeftHalfMadeByACrashIsFinishedByTheNextCall() throws Exception {
+        // An Error stands for the controller dying: no rollback runs, the volume stays as it was.
+        FAULT.set((s, volume) -> {
+            if (s == Step.QUOTA_ENABLED) {
+                throw new OutOfMemoryError("simulated crash after " + s);
+            }
+        });
+        try {
+            assertThat(code(() -> stub.createVolume(request("pvc-crash", 40 * MIB).build())))
+                    .isNotEqualTo(Status.Code.OK);
+        } finally {
+            FAULT.set(Step.Listener.NONE);
+        }
+        assertThat(gluster.volumeInfo("gcs-pvc-crash")).isPresent();
+        assertThat(gluster.quotaList("gcs-pvc-crash", "/").flatMap(l -> l.hardLimitBytes().isPresent()
+                ? Optional.of(l) : Optional.empty())).isEmpty();
+        Volume finished = stub.createVolume(request("pvc-crash", 40 * MIB).build()).getVolume();
+        assertWhole(finished, 3, false, 40 * MIB);
+    }
+
+    @Test
+    @Order(5)
+    void expandRaisesTheQuotaAndShrinkingIsOutOfRange() throws Exception {
+        var grown = stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder().setVolumeId("gcs-pvc-r2")
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(96 * MIB)).build());
+        assertThat(grown.getCapacityBytes()).isEqualTo(96 * MIB);
+        assertThat(gluster.quotaList("gcs-pvc-r2", "/").orElseThrow().hardLimitBytes()).hasValue(96 * MIB);
+        assertThat(info("gcs-pvc-r2").options()).containsEntry("user.csi.capacity-bytes", Long.toString(96 * MIB));
+        assertThat(code(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+                .setVolumeId("gcs-pvc-r2").setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(32 * MIB))
+                .build()))).isEqualTo(Status.Code.OUT_OF_RANGE);
+        assertThat(code(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+                .setVolumeId("gcs-nothing").setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(32 * MIB))
+                .build()))).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    @Order(6)
+    @SuppressWarnings("deprecation")
+    void getVolumeAndCapacityReadThePool() {
+        var volume = stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId("gcs-pvc-r3").build());
+        assertThat(volume.getStatus().getVolumeCondition().getAbnormal()).isFalse();
+        assertThat(volume.getVolume().getCapacityBytes()).isEqualTo(64 * MIB);
+        var capacity = stub.getCapacity(GetCapacityRequest.newBuilder().build());
+        assertThat(capacity.getAvailableCapacity()).isPositive();
+        assertThat(stub.getCapacity(GetCapacityRequest.newBuilder().putParameters("brickRoot", "/mnt/none").build())
+                .getAvailableCapacity()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void twentyConcurrentCreatesAllSucceedAndListingPagesThroughAllVolumes() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Volume>> futures = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                String name = String.format("pvc-burst-%02d", i);
+                futures.add(pool.submit(() -> stub.createVolume(request(name, 16 * MIB).build()).getVolume()));
+            }
+            for (Future<Volume> f : futures) {
+                assertThat(f.get(10, TimeUnit.MINUTES).getVolumeId()).startsWith("gcs-pvc-burst-");
+            }
+            System.out.printf("20 concurrent CreateVolume: %d ms wall%n", (System.nanoTime() - start) / 1_000_000);
+        } finally {
+            pool.shutdownNow();
+        }
+        create(request("pvc-list-extra", 16 * MIB).putParameters("replica", "1").build());
+        assertThat(gluster.volumeList()).hasSize(25);
+
+        List<String> seen = new ArrayList<>();
+        String token = "";
+        do {
+            ListVolumesResponse page = stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(7)
+                    .setStartingToken(token).build());
+            assertThat(page.getEntriesCount()).isLessThanOrEqualTo(7);
+            page.getEntriesList().forEach(e -> seen.add(e.getVolume().getVolumeId()));
+            token = page.getNextToken();
+        } while (!token.isEmpty());
+        assertThat(seen).doesNotHaveDuplicates().hasSize(25).containsExactlyInAnyOrderElementsOf(gluster.volumeList());
+    }
+
+    @Test
+    @Order(8)
+    void malformedRequestsGetTheirCodeAndChangeNothing() throws Exception {
+        List<String> before = gluster.volumeList();
+        Map<String, CreateVolumeRequest> bad = Map.of(
+                "brick root outside", request("pvc-x", 32 * MIB).putParameters("brickRoot", "/etc").build(),
+                "unknown parameter", request("pvc-x", 32 * MIB).putParameters("color", "red").build(),
+                "replica 4", request("pvc-x", 32 * MIB).putParameters("replica", "4").build(),
+                "option injection", request("pvc-x", 32 * MIB).putParameters("volumeOptions", "a=-o").build(),
+                "no name", request("", 32 * MIB).build());
+        bad.forEach((what, r) -> assertThat(code(() -> stub.createVolume(r))).as(what)
+                .isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(code(() -> stub.createVolume(request("pvc-x", 1L << 50).putParameters("replica", "3").build())))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(gluster.volumeList()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(brickDirs("gcs-pvc-x")).isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void deleteRemovesTheVolumeAndEveryBrickAndRepeatsSucceed() throws Exception {
+        List<String> all = gluster.volumeList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (String id : all) {
+                futures.add(pool.submit(() -> stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build())));
+            }
+            for (Future<?> f : futures) {
+                f.get(10, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(gluster.volumeList()).isEmpty();
+        for (String id : all) {
+            assertThat(brickDirs(id)).as(id).isEmpty();
+        }
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-r3").build());
+        assertThat(stub.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesCount()).isZero();
+    }
+}
