@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
+import io.converged.gluster.csi.exec.LocalCommandRunner;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +52,30 @@ class LocalGlusterPoolIT {
         }
         assertThat(list).contains("Disconnected");
         assertThat(pool.gluster(1, "pool", "list").stdout()).doesNotContain("Disconnected");
+    }
+
+    /** Left on purpose: teardown must stop and delete the volume and unmount it, the extension then checks. */
+    @Test
+    void aMountedStartedVolumeIsLeftForTeardown() throws Exception {
+        LocalGlusterPool pool = POOL.pool();
+        List<String> bricks = new ArrayList<>();
+        for (LocalGlusterPool.Peer peer : pool.peers()) {
+            Path brick = peer.local("/mnt/brick1/left/brick");
+            Files.createDirectories(brick);
+            bricks.add(peer.address() + ":" + brick);
+        }
+        List<String> create = new ArrayList<>(List.of("volume", "create", "left", "replica", "3"));
+        create.addAll(bricks);
+        create.add("force");
+        assertThat(pool.gluster(1, create.toArray(String[]::new)).succeeded()).isTrue();
+        assertThat(pool.gluster(1, "volume", "start", "left").succeeded()).isTrue();
+        Path mnt = pool.scratchDir("mnt-left");
+        CommandResult mount = new LocalCommandRunner().run(List.of("mount", "-t", "glusterfs", "127.1.9.1:/left",
+                mnt.toString()), Duration.ofSeconds(30));
+        assertThat(mount.succeeded()).as(mount.message()).isTrue();
+        Files.writeString(mnt.resolve("file"), "kept until teardown");
+        assertThat(LocalGlusterPool.leftoverMounts()).anyMatch(m -> m.contains(mnt.toString()));
+        assertThat(LocalGlusterPool.leftoverProcesses()).anyMatch(p -> p.contains("glusterfsd"));
     }
 
     private static String awaitDisconnected(LocalGlusterPool pool) throws InterruptedException {

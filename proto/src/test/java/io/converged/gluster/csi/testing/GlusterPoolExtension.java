@@ -1,7 +1,6 @@
 package io.converged.gluster.csi.testing;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -55,7 +54,7 @@ public final class GlusterPoolExtension implements BeforeAllCallback, BeforeEach
         return current;
     }
 
-    /** How long the pool took to start (and form), in milliseconds. */
+    /** How long the pool took to start (and form), in milliseconds, not counting waits for the lock. */
     public long startMillis() {
         return startMillis;
     }
@@ -64,9 +63,9 @@ public final class GlusterPoolExtension implements BeforeAllCallback, BeforeEach
     public void beforeAll(ExtensionContext context) throws IOException {
         long start = System.nanoTime();
         pool = formed ? LocalGlusterPool.startFormed(peers) : LocalGlusterPool.startUnformed(peers);
-        startMillis = (System.nanoTime() - start) / 1_000_000;
+        startMillis = (System.nanoTime() - start) / 1_000_000 - pool.lockWaitMillis();
         LOG.info(() -> (formed ? "formed " : "unformed ") + peers + "-peer test pool up in " + startMillis
-                + " ms at " + pool.dir());
+                + " ms (after " + pool.lockWaitMillis() + " ms waiting for the lock) at " + pool.dir());
     }
 
     @Override
@@ -82,8 +81,7 @@ public final class GlusterPoolExtension implements BeforeAllCallback, BeforeEach
             return;
         }
         current.close();
-        List<String> left = new ArrayList<>(LocalGlusterPool.leftoverProcesses());
-        left.addAll(LocalGlusterPool.leftoverMounts());
+        List<String> left = current.leftAfterClose();
         if (!left.isEmpty()) {
             throw new IllegalStateException("the test pool left these behind:\n" + String.join("\n", left));
         }

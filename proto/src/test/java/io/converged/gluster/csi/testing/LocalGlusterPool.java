@@ -119,6 +119,8 @@ public final class LocalGlusterPool implements AutoCloseable {
     private final Set<Path> extraMountRoots = new LinkedHashSet<>();
     private final Thread shutdownHook;
     private boolean closed;
+    private List<String> leftAfterClose = List.of();
+    private long lockWaitMillis;
 
     private LocalGlusterPool(Path dir, List<Peer> peers, FileChannel lockChannel, FileLock lock,
             Set<String> runEntriesBefore, Set<String> libEntriesBefore) {
@@ -161,7 +163,9 @@ public final class LocalGlusterPool implements AutoCloseable {
         LocalGlusterPool pool = null;
         try {
             channel = FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            long waitStart = System.nanoTime();
             lock = acquire(channel);
+            long waited = (System.nanoTime() - waitStart) / 1_000_000;
             cleanLeftovers();
             Set<String> runBefore = list(GLUSTER_RUN);
             Set<String> libBefore = list(GLUSTER_LIB);
@@ -177,6 +181,7 @@ public final class LocalGlusterPool implements AutoCloseable {
                 peers.add(peer);
             }
             pool = new LocalGlusterPool(dir, peers, channel, lock, runBefore, libBefore);
+            pool.lockWaitMillis = waited;
             Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
             pool.startAll();
             return pool;
@@ -226,6 +231,11 @@ public final class LocalGlusterPool implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot release " + LOCK_FILE, e);
         }
+    }
+
+    /** How long this pool waited for another JVM's pool to finish before it could start. */
+    public long lockWaitMillis() {
+        return lockWaitMillis;
     }
 
     public Path dir() {
@@ -441,10 +451,22 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
         try {
             teardown();
+            // Checked while the lock is still held: afterwards another JVM's pool may be starting.
+            List<String> left = new ArrayList<>(leftoverProcesses());
+            left.addAll(leftoverMounts());
+            leftAfterClose = List.copyOf(left);
         } finally {
             releaseQuietly(lock, lockChannel);
             IN_JVM.release();
         }
+    }
+
+    /**
+     * What teardown could not remove (gluster processes and FUSE mounts of test pools, as lines),
+     * checked before the lock was released; empty before {@link #close()} and after a clean one.
+     */
+    public synchronized List<String> leftAfterClose() {
+        return leftAfterClose;
     }
 
     private void closeQuietly() {
