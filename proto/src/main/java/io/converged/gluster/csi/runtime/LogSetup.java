@@ -12,6 +12,9 @@ import java.util.logging.Logger;
 
 /** One-line log records on stderr, the form container log collectors expect. */
 public final class LogSetup {
+    // The JDK holds loggers weakly: keep the ones whose level is set here, or the level is lost.
+    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+    private static final Logger OUR_CODE = Logger.getLogger("io.converged.gluster");
     private LogSetup() {
     }
 
@@ -63,9 +66,9 @@ public final class LogSetup {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         // Our own code at the chosen level; libraries stay at INFO so debug is not drowned.
-        Logger.getLogger("io.converged.gluster").setLevel(level);
         // Netty warns that unix sockets have no SO_KEEPALIVE, an option gRPC sets for TCP.
-        Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap").setLevel(Level.SEVERE);
+        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+        OUR_CODE.setLevel(level);
     }
 
     static final class OneLine extends Formatter {
