@@ -15,8 +15,10 @@ import java.util.Locale;
 
 /**
  * The real mounter: {@code mount}, {@code umount} and {@code stat -f} run as argv commands with a
- * time bound, and the mount table read from {@code /proc/self/mountinfo}. Statfs runs as a command
- * rather than in the JVM so that a hung FUSE server blocks a killable child, never a server thread.
+ * time bound, and the mount table read from {@code /proc/self/mountinfo}. Stat and statfs run as
+ * commands rather than in the JVM so that a hung FUSE server blocks a killable child, never a server
+ * thread. Liveness is a forced getattr rather than statfs: with {@code quota-deem-statfs} a statfs
+ * also waits for the quota daemon, and a mount must not be called dead because quota is slow.
  */
 public final class CommandMounter implements Mounter {
     static final String NOT_CONNECTED = "transport endpoint is not connected";
@@ -67,9 +69,14 @@ public final class CommandMounter implements Mounter {
         }
     }
 
+    /**
+     * Without {@code --no-canonicalize}, umount stats and statfs-es the target first to learn its
+     * type: that fails on a dead FUSE client and hangs while gluster's quota daemon does not answer.
+     * Targets are already canonical (their parents' links resolved).
+     */
     @Override
     public void unmount(Path target) throws MountException {
-        CommandResult result = run(List.of("umount", target.toString()), mountTimeout, target);
+        CommandResult result = run(List.of("umount", "--no-canonicalize", target.toString()), mountTimeout, target);
         String message = result.message().toLowerCase(Locale.ROOT);
         if (result.succeeded() || message.contains("not mounted")) {
             return;
@@ -80,6 +87,15 @@ public final class CommandMounter implements Mounter {
         }
         throw new MountException(MountException.Reason.FAILED, "unmounting " + target + " failed: "
                 + result.message());
+    }
+
+    /** A forced getattr ({@code statx} with {@code AT_STATX_FORCE_SYNC}): FUSE must ask its client. */
+    @Override
+    public void probe(Path path) throws MountException {
+        CommandResult result = run(List.of("stat", "--cached=never", "-c", "%i", path.toString()), statTimeout, path);
+        if (!result.succeeded()) {
+            throw new MountException(reasonOf(result), "stat of " + path + " failed: " + result.message());
+        }
     }
 
     @Override

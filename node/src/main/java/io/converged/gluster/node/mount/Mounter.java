@@ -24,6 +24,12 @@ public interface Mounter {
     void unmount(Path target) throws MountException;
 
     /**
+     * Checks that the filesystem at the path answers, bypassing every cache, without touching
+     * quota accounting. A dead FUSE client fails with {@link MountException.Reason#NOT_CONNECTED}.
+     */
+    void probe(Path path) throws MountException;
+
+    /**
      * Asks the filesystem at the path for its figures. A dead FUSE client fails with
      * {@link MountException.Reason#NOT_CONNECTED}, a hung server with {@link MountException.Reason#TIMEOUT}.
      */

@@ -282,7 +282,7 @@ public final class VolumeMounts {
     /** False when the FUSE client behind the path is dead; other failures are thrown. */
     private boolean alive(Path path) throws MountException {
         try {
-            mounter.statfs(path);
+            mounter.probe(path);
             return true;
         } catch (MountException e) {
             if (e.reason() == MountException.Reason.NOT_CONNECTED) {

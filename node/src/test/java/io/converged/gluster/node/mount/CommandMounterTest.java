@@ -132,7 +132,7 @@ class CommandMounterTest {
         assertThatThrownBy(() -> mounter.unmount(target))
                 .isInstanceOfSatisfying(MountException.class,
                         e -> assertThat(e.reason()).isEqualTo(MountException.Reason.FAILED));
-        assertThat(runner.commands).allSatisfy(argv -> assertThat(argv).containsExactly("umount", target.toString()));
+        assertThat(runner.commands).allSatisfy(argv -> assertThat(argv).containsExactly("umount", "--no-canonicalize", target.toString()));
         assertThat(runner.timeouts).containsOnly(MOUNT);
     }
 
@@ -147,6 +147,18 @@ class CommandMounterTest {
         assertThat(stats.usedInodes()).isEqualTo(100);
         assertThat(runner.commands.get(0)).containsExactly("stat", "-f", "-c", "%S %b %f %a %c %d", target.toString());
         assertThat(runner.timeouts).containsExactly(STAT);
+    }
+
+    @Test
+    void probeForcesAGetattrAndADeadClientIsNotConnected() throws Exception {
+        runner.answer(0, "1\n", "");
+        mounter.probe(target);
+        runner.answer(1, "", "stat: cannot statx '" + target + "': Transport endpoint is not connected\n");
+        assertThatThrownBy(() -> mounter.probe(target))
+                .isInstanceOfSatisfying(MountException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MountException.Reason.NOT_CONNECTED));
+        assertThat(runner.commands.get(0)).containsExactly("stat", "--cached=never", "-c", "%i", target.toString());
+        assertThat(runner.timeouts).containsOnly(STAT);
     }
 
     @Test

@@ -67,6 +67,11 @@ public final class FakeMounter implements Mounter {
     }
 
     @Override
+    public synchronized void probe(Path path) throws MountException {
+        statfs(path);
+    }
+
+    @Override
     public synchronized FsStats statfs(Path path) throws MountException {
         if (hung.contains(path)) {
             throw new MountException(MountException.Reason.TIMEOUT, "stat on " + path + " did not finish");
