@@ -12,9 +12,15 @@ import java.util.logging.Logger;
 
 /** One-line log records on stderr, the form container log collectors expect. */
 public final class LogSetup {
-    // The JDK holds loggers weakly: keep the ones whose level is set here, or the level is lost.
-    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
-    private static final Logger OUR_CODE = Logger.getLogger("io.converged.gluster");
+    /**
+     * The JDK holds loggers weakly: the ones whose level is set here are kept, or the level is lost.
+     * In a holder class so that {@link #early()} touches no logger (that would start the default
+     * log manager before ours is chosen).
+     */
+    private static final class Held {
+        static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+        static final Logger OUR_CODE = Logger.getLogger("io.converged.gluster");
+    }
     private LogSetup() {
     }
 
@@ -67,8 +73,8 @@ public final class LogSetup {
         root.setLevel(Level.INFO);
         // Our own code at the chosen level; libraries stay at INFO so debug is not drowned.
         // Netty warns that unix sockets have no SO_KEEPALIVE, an option gRPC sets for TCP.
-        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
-        OUR_CODE.setLevel(level);
+        Held.NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+        Held.OUR_CODE.setLevel(level);
     }
 
     static final class OneLine extends Formatter {
