@@ -310,6 +310,23 @@ class NodeGlusterIT {
 
     @Test
     @Order(4)
+    void aBusyTargetIsReportedAndStaysMountedUntilItsUserLeaves() throws Exception {
+        stageAndPublishBoth();
+        Process user = new ProcessBuilder("sleep", "120").directory(target1.toFile()).start();
+        try {
+            assertThatThrownBy(() -> node.nodeUnpublishVolume(unpublishRequest(target1)))
+                    .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("busy");
+            assertThat(LocalMounts.at(target1)).isPresent();
+            assertThat(LocalMounts.statfsError(target1)).isEmpty();
+        } finally {
+            user.destroyForcibly().waitFor();
+        }
+        unpublishAndUnstage(node);
+        assertNothingLeft();
+    }
+
+    @Test
+    @Order(5)
     void aRestartedNodeServerHealsEveryStagedVolumeWithoutKubelet() throws Exception {
         Path socket = dir.resolve("jar.sock");
         String[] flags = {"--endpoint", "unix://" + socket, "--state-dir", dir.resolve("jar-state").toString(),
@@ -356,7 +373,7 @@ class NodeGlusterIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withPeer1DownANewMountGoesThroughTheBackupServers() throws Exception {
         LocalGlusterPool pool = POOL.pool();
         pool.killPeer(1);

@@ -27,6 +27,8 @@ public final class StartupHealer implements Runnable {
     @Override
     public void run() {
         int healthy = 0;
+        int healed = 0;
+        int failed = 0;
         for (StageRecord record : records.all()) {
             VolumeLocks.Lock lock = locks.tryLock(record.volumeId());
             if (lock == null) {
@@ -37,14 +39,17 @@ public final class StartupHealer implements Runnable {
                 VolumeMounts.HealReport report = volumes.heal(record);
                 if (report.changedAnything()) {
                     LOG.info("healed volume " + record.volumeId() + " at start: " + report.describe());
+                    healed++;
                 } else {
                     healthy++;
                 }
             } catch (MountException | RuntimeException e) {
+                failed++;
                 LOG.warning("cannot heal volume " + record.volumeId() + " staged at " + record.stagingPath() + ": "
                         + e.getMessage());
             }
         }
-        LOG.info("start-up check of staged volumes done; " + healthy + " needed nothing");
+        LOG.info("checked the staged volumes at start: " + healthy + " healthy, " + healed + " healed, " + failed
+                + " failed");
     }
 }
