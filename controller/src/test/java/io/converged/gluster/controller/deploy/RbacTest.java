@@ -28,19 +28,17 @@ class RbacTest {
             Manifests.controller().getSpec().getTemplate().getSpec(), "gluster-csi-controller"), "peer-namespace");
 
     /**
-     * What the driver itself asks of the API server: find the peer pods and watch them, read the zone
+     * What the driver itself asks of the API server: find the peer pods, read the zone
      * label of their nodes, run commands in them. Exec is a WebSocket upgrade, a GET, so the API server
      * checks `get` on pods/exec, and since Kubernetes 1.35 `create` as well.
      */
     private List<Call> driverCalls() {
         return List.of(
                 Call.in(peerNamespace, "", "pods", "list"),
-                Call.in(peerNamespace, "", "pods", "watch"),
                 Call.in(peerNamespace, "", "pods", "get"),
                 Call.in(peerNamespace, "", "pods/exec", "create"),
                 Call.in(peerNamespace, "", "pods/exec", "get"),
-                Call.cluster("", "nodes", "get"),
-                Call.cluster("", "nodes", "list"));
+                Call.cluster("", "nodes", "get"));
     }
 
     /** What csi-provisioner (v5, no topology, snapshots or capacity) and csi-resizer (v1) ask. */
@@ -95,8 +93,8 @@ class RbacTest {
 
         assertThat(peers.getMetadata().getNamespace()).isEqualTo(peerNamespace);
         assertThat(grants(peers.getRules())).containsExactlyInAnyOrder(
-                "get pods", "list pods", "watch pods", "create pods/exec", "get pods/exec");
-        assertThat(grants(nodes.getRules())).containsExactlyInAnyOrder("get nodes", "list nodes");
+                "get pods", "list pods", "create pods/exec", "get pods/exec");
+        assertThat(grants(nodes.getRules())).containsExactlyInAnyOrder("get nodes");
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.converged.gluster.csi.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +14,10 @@ class LogSetupTest {
     /** early() must run before any logger exists, so LogSetup itself may hold none in static fields. */
     @Test
     void logSetupHoldsNoLoggerThatWouldStartTheDefaultLogManagerEarly() {
-        assertThat(Arrays.stream(LogSetup.class.getDeclaredFields())
+        List<Class<?>> staticTypes = Arrays.stream(LogSetup.class.getDeclaredFields())
                 .filter(f -> Modifier.isStatic(f.getModifiers()))
-                .map(f -> f.getType()))
-                .doesNotContain(Logger.class);
+                .<Class<?>>map(Field::getType)
+                .toList();
+        assertThat(staticTypes).doesNotContain(Logger.class);
     }
 }
