@@ -9,7 +9,7 @@ import io.converged.gluster.csi.runtime.ServerLauncher;
 import io.converged.gluster.csi.runtime.UsageException;
 import io.converged.gluster.node.csi.NodeService;
 import io.converged.gluster.node.csi.StartupHealer;
-import io.converged.gluster.node.csi.VolumeLocks;
+import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.converged.gluster.node.mount.CommandMounter;
 import io.converged.gluster.node.mount.StageRecords;
 import io.converged.gluster.node.mount.VolumeMounts;

@@ -1,5 +1,7 @@
 package io.converged.gluster.node.csi;
 
+import io.converged.gluster.csi.runtime.VolumeLocks;
+
 import io.converged.gluster.csi.v1.NodeGetCapabilitiesRequest;
 import io.converged.gluster.csi.v1.NodeGetCapabilitiesResponse;
 import io.converged.gluster.csi.v1.NodeGetInfoRequest;
@@ -57,7 +59,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             GlusterMount mount = NodeRequests.glusterMount(request.getVolumeContextMap(),
                     NodeRequests.mountOptions(request.hasVolumeCapability(), request.getVolumeCapability()),
                     clientLogDir);
-            try (VolumeLocks.Lock lock = locks.lock(volumeId)) {
+            try (VolumeLocks.Held lock = lock(volumeId)) {
                 volumes.stage(volumeId, mount, staging);
             }
             return NodeStageVolumeResponse.getDefaultInstance();
@@ -75,7 +77,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
                 throw CsiException.invalid("target_path must differ from staging_target_path");
             }
             boolean readOnly = request.getReadonly() || NodeRequests.readOnlyMode(request.getVolumeCapability());
-            try (VolumeLocks.Lock lock = locks.lock(volumeId)) {
+            try (VolumeLocks.Held lock = lock(volumeId)) {
                 volumes.publish(volumeId, staging, target, readOnly);
             }
             return NodePublishVolumeResponse.getDefaultInstance();
@@ -88,7 +90,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path target = NodeRequests.path("target_path", request.getTargetPath());
-            try (VolumeLocks.Lock lock = locks.lock(volumeId)) {
+            try (VolumeLocks.Held lock = lock(volumeId)) {
                 volumes.unpublish(volumeId, target);
             }
             return NodeUnpublishVolumeResponse.getDefaultInstance();
@@ -100,7 +102,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
-            try (VolumeLocks.Lock lock = locks.lock(volumeId)) {
+            try (VolumeLocks.Held lock = lock(volumeId)) {
                 volumes.unstage(volumeId, staging);
             }
             return NodeUnstageVolumeResponse.getDefaultInstance();
@@ -114,7 +116,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path path = NodeRequests.path("volume_path", request.getVolumePath());
             VolumeMounts.Usage usage;
-            try (VolumeLocks.Lock lock = locks.lock(volumeId)) {
+            try (VolumeLocks.Held lock = lock(volumeId)) {
                 usage = volumes.usage(volumeId, path);
             }
             return statsResponse(usage);
@@ -171,5 +173,14 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         }
         out.onNext(response);
         out.onCompleted();
+    }
+
+    /** The volume's lock, or ABORTED at once when another call holds it (kubelet retries). */
+    private VolumeLocks.Held lock(String volumeId) throws CsiException {
+        VolumeLocks.Held lock = locks.tryAcquire(volumeId);
+        if (lock == null) {
+            throw new CsiException(io.grpc.Status.Code.ABORTED, VolumeLocks.busyMessage("volume " + volumeId));
+        }
+        return lock;
     }
 }

@@ -1,5 +1,7 @@
 package io.converged.gluster.node.csi;
 
+import io.converged.gluster.csi.runtime.VolumeLocks;
+
 import io.converged.gluster.node.mount.MountException;
 import io.converged.gluster.node.mount.StageRecord;
 import io.converged.gluster.node.mount.StageRecords;
@@ -30,7 +32,7 @@ public final class StartupHealer implements Runnable {
         int healed = 0;
         int failed = 0;
         for (StageRecord record : records.all()) {
-            VolumeLocks.Lock lock = locks.tryLock(record.volumeId());
+            VolumeLocks.Held lock = locks.tryAcquire(record.volumeId());
             if (lock == null) {
                 LOG.info("volume " + record.volumeId() + " is busy with a kubelet call; not healing it at start");
                 continue;

@@ -1,5 +1,7 @@
 package io.converged.gluster.node.csi;
 
+import io.converged.gluster.csi.runtime.VolumeLocks;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -266,7 +268,7 @@ class NodeServiceTest {
     void everyVolumeCallIsAbortedWhileAnotherHoldsTheVolume() {
         node.nodeStageVolume(stage());
         int before = mounter.calls().size();
-        try (VolumeLocks.Lock held = locks.tryLock("vol1")) {
+        try (VolumeLocks.Held held = locks.tryAcquire("vol1")) {
             assertThat(held).isNotNull();
             assertCode(() -> node.nodeStageVolume(stage()), Status.Code.ABORTED);
             assertCode(() -> node.nodePublishVolume(publish(target, false)), Status.Code.ABORTED);

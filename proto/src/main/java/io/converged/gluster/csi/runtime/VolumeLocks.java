@@ -21,11 +21,21 @@ public final class VolumeLocks {
 
     /** Takes the lock for the key, or throws ABORTED when another call holds it. */
     public Held acquire(String key) throws StatusException {
-        if (!held.add(key)) {
-            throw Status.ABORTED.withDescription("an operation on " + key + " is already in progress; retry later")
-                    .asException();
+        Held lock = tryAcquire(key);
+        if (lock == null) {
+            throw Status.ABORTED.withDescription(busyMessage(key)).asException();
         }
-        return () -> held.remove(key);
+        return lock;
+    }
+
+    /** Takes the lock for the key, or returns null when another call holds it. */
+    public Held tryAcquire(String key) {
+        return held.add(key) ? () -> held.remove(key) : null;
+    }
+
+    /** What a caller that finds the key busy is told. */
+    public static String busyMessage(String key) {
+        return "an operation on " + key + " is already in progress; retry later";
     }
 
     /** True while some call holds the key (for tests and diagnostics). */
