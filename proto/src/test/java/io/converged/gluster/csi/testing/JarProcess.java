@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One of the project's runnable jars started as a real process, the way an operator runs it. */
@@ -31,12 +32,20 @@ public final class JarProcess implements AutoCloseable {
     }
 
     public static JarProcess start(Path jar, Path log, String... args) throws IOException {
+        return start(jar, log, Map.of(), args);
+    }
+
+    /** Starts the jar with extra environment variables (e.g. a fault-injection switch). */
+    public static JarProcess start(Path jar, Path log, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -80,6 +89,17 @@ public final class JarProcess implements AutoCloseable {
     public int terminate(Duration limit) throws InterruptedException {
         process.destroy();
         return awaitExit(limit);
+    }
+
+    /** Sends SIGKILL, as a crash or an OOM kill would, and returns the exit code (137). */
+    public int kill(Duration limit) throws InterruptedException {
+        process.destroyForcibly();
+        return awaitExit(limit);
+    }
+
+    /** True while the process runs. */
+    public boolean alive() {
+        return process.isAlive();
     }
 
     public long pid() {
