@@ -19,9 +19,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.logging.Logger;
 
 /** Starts the CSI controller server: the only place its parts are wired together. */
 public final class ControllerMain {
+    private static final Logger LOG = Logger.getLogger(ControllerMain.class.getName());
+    /**
+     * Fault-injection switch for the reliability tests, never for production: with
+     * {@code GLUSTER_CSI_CRASH_AT=STEP} (a {@link Step} name, e.g. {@code VOLUME_CREATED}) the process
+     * halts with exit code 137, as after SIGKILL, the first time any volume completes that step.
+     */
+    static final String CRASH_AT = "GLUSTER_CSI_CRASH_AT";
+
     private ControllerMain() {
     }
 
@@ -59,7 +68,8 @@ public final class ControllerMain {
             throw new UsageException("--allowed-brick-roots is empty; no StorageClass could place a brick");
         }
         PeerSource peers = peerSource(flags);
-        GlusterProvisioner backend = new GlusterProvisioner(peers, new BrickCarver(Clock.systemUTC()), Step.Listener.NONE);
+        GlusterProvisioner backend = new GlusterProvisioner(peers, new BrickCarver(Clock.systemUTC()),
+                crashSwitch(System.getenv(CRASH_AT)), allowedRoots);
         ControllerService controller = new ControllerService(backend, allowedRoots);
         Readiness readiness = new CachedReadiness(() -> controller.ready()
                 ? Readiness.Status.READY
@@ -67,6 +77,27 @@ public final class ControllerMain {
         IdentityService identity = new IdentityService(
                 List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()), readiness);
         return () -> List.<BindableService>of(identity, controller);
+    }
+
+    /** The listener {@link #CRASH_AT} asks for: none when unset, a halt at the named step otherwise. */
+    static Step.Listener crashSwitch(String stepName) throws UsageException {
+        if (stepName == null || stepName.isBlank()) {
+            return Step.Listener.NONE;
+        }
+        Step crashAt;
+        try {
+            crashAt = Step.valueOf(stepName.strip());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(CRASH_AT + " must name a step " + Arrays.toString(Step.values()) + ", got '"
+                    + stepName + "'");
+        }
+        LOG.warning("fault injection: " + CRASH_AT + "=" + crashAt + " halts this controller after that step");
+        return (step, volume) -> {
+            if (step == crashAt) {
+                LOG.warning("fault injection: halting after " + step + " of volume " + volume);
+                Runtime.getRuntime().halt(137);
+            }
+        };
     }
 
     private static PeerSource peerSource(Flags.Parsed flags) throws UsageException {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
 public final class BrickCarver {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9._/-]+");
+    /** How deep below an allowed root a brick directory is looked for: root/.../volume/brick. */
+    private static final int SWEEP_DEPTH = 8;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final Clock clock;
@@ -56,16 +58,55 @@ public final class BrickCarver {
      * Creates the brick directory (and the volume directory above it); with a gid, the brick gets
      * that group and mode 2775 so the volume's root is writable by the group. The brick root must
      * already exist: carving never creates a brick root on the wrong file system.
+     *
+     * @return true when the volume directory was already there: an earlier call for this volume
+     *     carved it and did not finish (a crash), so this call is a retry
      */
-    public void carve(CommandRunner peer, String brickRoot, String volume, OptionalInt gid) throws CommandException {
+    public boolean carve(CommandRunner peer, String brickRoot, String volume, OptionalInt gid) throws CommandException {
         checkPath(brickRoot);
         run(peer, List.of("test", "-d", brickRoot), "brick root " + brickRoot + " is missing on " + peer.describe());
+        String dir = volumeDir(brickRoot, volume);
         String brick = brickDir(brickRoot, volume);
-        run(peer, List.of("mkdir", "-p", "--", brick), "cannot create " + brick);
+        // One command in the common case; only when it fails (the directory is there) is the brick made sure of.
+        boolean existed = !peer.run(List.of("mkdir", "--", dir, brick), TIMEOUT).succeeded();
+        if (existed) {
+            run(peer, List.of("mkdir", "-p", "--", brick), "cannot create " + brick);
+        }
         if (gid.isPresent()) {
             run(peer, List.of("chgrp", Integer.toString(gid.getAsInt()), "--", brick), "cannot set the group of " + brick);
             run(peer, List.of("chmod", "2775", "--", brick), "cannot set the mode of " + brick);
         }
+        return existed;
+    }
+
+    /**
+     * Removes {@code <root>/<volume>/brick} and its volume directory only if both are empty: a brick
+     * carved by a call that died before gluster used it. A brick that ever served data holds at least
+     * gluster's {@code .glusterfs} directory and is never touched. Returns true when removed.
+     */
+    public boolean removeIfUnused(CommandRunner peer, String brickRoot, String volume) throws CommandException {
+        checkPath(brickRoot);
+        String brick = brickDir(brickRoot, volume);
+        checkPath(brick);
+        return peer.run(List.of("rmdir", "--", brick, volumeDir(brickRoot, volume)), TIMEOUT).succeeded();
+    }
+
+    /**
+     * Brick roots under {@code base} (up to a few levels deep) that hold an unused (empty) brick of
+     * the volume, as {@link #removeIfUnused} would remove it. Never descends into any brick.
+     */
+    public List<String> unusedBrickRoots(CommandRunner peer, String base, String volume) throws CommandException {
+        checkPath(base);
+        if (!VolumeNames.isValidVolumeId(volume)) {
+            throw new IllegalArgumentException("not a volume name: " + volume);
+        }
+        CommandResult found = peer.run(List.of("find", base, "-mindepth", "2", "-maxdepth", Integer.toString(SWEEP_DEPTH),
+                "-type", "d", "-name", "brick", "-prune", "-path", "*/" + volume + "/brick", "-empty", "-print"),
+                TIMEOUT);
+        String suffix = "/" + volume + "/brick";
+        return found.stdout().lines().map(String::strip).filter(line -> line.endsWith(suffix))
+                .map(line -> line.substring(0, line.length() - suffix.length()))
+                .filter(root -> SAFE_PATH.matcher(root).matches()).toList();
     }
 
     /** Removes the volume directory (and the brick in it). Missing is fine. */

@@ -41,13 +41,26 @@ public final class GlusterProvisioner implements VolumeBackend {
     private final PeerSource peerSource;
     private final BrickCarver carver;
     private final Step.Listener listener;
+    /** Where DeleteVolume looks for bricks a crashed CreateVolume carved before gluster knew them. */
+    private final List<String> allowedBrickRoots;
     /** GIDs are chosen by looking at the volumes that exist: one choice (until recorded) at a time. */
     private final ReentrantLock gidLock = new ReentrantLock();
 
+    /** With the default brick-root policy (anywhere under /mnt), as {@link StorageClassParameters#parse(Map)}. */
     public GlusterProvisioner(PeerSource peerSource, BrickCarver carver, Step.Listener listener) {
+        this(peerSource, carver, listener, List.of("/mnt"));
+    }
+
+    /**
+     * @param allowedBrickRoots the controller's {@code --allowed-brick-roots}: every brick this
+     *     driver carves lies below one of them
+     */
+    public GlusterProvisioner(PeerSource peerSource, BrickCarver carver, Step.Listener listener,
+            List<String> allowedBrickRoots) {
         this.peerSource = peerSource;
         this.carver = carver;
         this.listener = listener;
+        this.allowedBrickRoots = List.copyOf(allowedBrickRoots);
     }
 
     // ---------------------------------------------------------------- create
@@ -84,9 +97,13 @@ public final class GlusterProvisioner implements VolumeBackend {
         List<Peer> carved = new ArrayList<>();
         boolean created = false;
         try {
+            boolean retry = false;
             for (Peer peer : chosen) {
-                carver.carve(peer.runner(), peer.pathOnPeer(p.brickRoot()), name, gid);
+                retry |= carver.carve(peer.runner(), peer.pathOnPeer(p.brickRoot()), name, gid);
                 carved.add(peer);
+            }
+            if (retry) {
+                releaseUnusedCarves(peers.stream().filter(peer -> !chosen.contains(peer)).toList(), p.brickRoot(), name);
             }
             listener.completed(Step.BRICKS_CARVED, name);
             List<String> bricks = chosen.stream()
@@ -227,7 +244,7 @@ public final class GlusterProvisioner implements VolumeBackend {
         List<Peer> peers = peers();
         Optional<VolumeInfo> info = onAnyPeer(peers, cli -> cli.volumeInfo(volumeId));
         if (info.isEmpty()) {
-            LOG.fine("volume " + volumeId + " is already gone");
+            sweepUnusedCarves(peers, volumeId);
             return;
         }
         if (!VolumeMetadata.ours(info.get().options()) && !carvedByUs(info.get())) {
@@ -237,7 +254,11 @@ public final class GlusterProvisioner implements VolumeBackend {
         removeVolume(info.get(), peers, VolumeMetadata.onDelete(info.get().options()));
     }
 
-    /** Stop, delete, then deal with the bricks; a peer that is down keeps its brick, and that is reported. */
+    /**
+     * Stop, release the bricks, then delete the volume from gluster: until the last step gluster
+     * still lists every brick, so a call that dies or cannot reach a brick's peer is finished by the
+     * next DeleteVolume and nothing is left unrecorded.
+     */
     private void removeVolume(VolumeInfo info, List<Peer> peers, OnDelete onDelete) throws ProvisionException {
         String name = info.name();
         try {
@@ -255,6 +276,10 @@ public final class GlusterProvisioner implements VolumeBackend {
                 }
             }
             listener.completed(Step.STOPPED, name);
+            // Bricks first, while gluster still lists them: a crash or a peer that cannot be reached
+            // leaves the (stopped) volume in gluster, and the retried call finds the bricks to release.
+            releaseBricks(info, peers, onDelete);
+            listener.completed(Step.BRICKS_RELEASED, name);
             try {
                 cli.deleteVolume(name);
             } catch (GlusterException e) {
@@ -266,27 +291,69 @@ public final class GlusterProvisioner implements VolumeBackend {
         } catch (Exception e) {
             throw asProvisionException("deleting volume " + name, e);
         }
-        releaseBricks(info, peers, onDelete);
-        try {
-            listener.completed(Step.BRICKS_RELEASED, name);
-        } catch (Exception e) {
-            throw asProvisionException("deleting volume " + name, e);
+    }
+
+    /**
+     * A CreateVolume that died between carving and {@code volume create} leaves empty brick
+     * directories gluster does not know; DeleteVolume of that id (the sidecar's answer to a claim
+     * deleted meanwhile) removes them. Only empty ones: a retained brick is never touched.
+     */
+    private void sweepUnusedCarves(List<Peer> peers, String volume) {
+        List<String> removed = new ArrayList<>();
+        for (Peer peer : peers) {
+            for (String allowed : allowedBrickRoots) {
+                try {
+                    for (String root : carver.unusedBrickRoots(peer.runner(), peer.pathOnPeer(allowed), volume)) {
+                        if (carver.removeIfUnused(peer.runner(), root, volume)) {
+                            removed.add(peer.name() + ":" + root + "/" + volume);
+                        }
+                    }
+                } catch (CommandException | RuntimeException e) {
+                    LOG.warning("cannot look for unused bricks of " + volume + " under " + allowed + " on "
+                            + peer.name() + ": " + e.getMessage());
+                }
+            }
+        }
+        if (removed.isEmpty()) {
+            LOG.fine("volume " + volume + " is already gone");
+        } else {
+            LOG.info("volume " + volume + " was never created; removed the unused bricks a crashed call carved: "
+                    + removed);
         }
     }
 
-    private void releaseBricks(VolumeInfo info, List<Peer> peers, OnDelete onDelete) {
+    /** A retried create placed elsewhere: unused bricks the crashed call carved on other peers go. */
+    private void releaseUnusedCarves(List<Peer> others, String brickRoot, String volume) {
+        for (Peer peer : others) {
+            try {
+                if (carver.removeIfUnused(peer.runner(), peer.pathOnPeer(brickRoot), volume)) {
+                    LOG.info("removed unused brick of " + volume + " that a crashed call carved on " + peer.name());
+                }
+            } catch (CommandException | RuntimeException e) {
+                LOG.warning("cannot check for an unused brick of " + volume + " on " + peer.name() + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Removes, archives or keeps the bricks. A brick whose peer cannot be reached or whose directory
+     * cannot be released fails the call as UNAVAILABLE after the others are done, so the volume stays
+     * in gluster (stopped) as the record of what is left, and the retried DeleteVolume finishes it.
+     */
+    private void releaseBricks(VolumeInfo info, List<Peer> peers, OnDelete onDelete) throws ProvisionException {
         if (onDelete == OnDelete.RETAIN) {
-            LOG.info("volume " + info.name() + " deleted; bricks retained: " + info.bricks().stream().map(Brick::name)
+            LOG.info("volume " + info.name() + ": bricks retained: " + info.bricks().stream().map(Brick::name)
                     .toList());
             return;
         }
         Map<String, Peer> byAddress = new HashMap<>();
         peers.forEach(peer -> byAddress.put(peer.address(), peer));
+        List<String> left = new ArrayList<>();
         for (Brick brick : info.bricks()) {
             Peer peer = byAddress.get(brick.host());
             if (peer == null) {
-                LOG.warning("peer " + brick.host() + " is down or gone: brick " + brick.name() + " of deleted volume "
-                        + info.name() + " is left in place; remove it when the peer returns");
+                left.add(brick.name() + " (peer " + brick.host() + " is down or gone)");
                 continue;
             }
             try {
@@ -297,9 +364,13 @@ public final class GlusterProvisioner implements VolumeBackend {
                     carver.remove(peer.runner(), brick.path(), info.name());
                 }
             } catch (CommandException | RuntimeException e) {
-                LOG.warning("could not release brick " + brick.name() + " of deleted volume " + info.name() + ": "
-                        + e.getMessage());
+                left.add(brick.name() + " (" + e.getMessage() + ")");
             }
+        }
+        if (!left.isEmpty()) {
+            throw new ProvisionException(ProvisionException.Kind.UNAVAILABLE, "volume " + info.name()
+                    + " is stopped but kept in gluster until these bricks can be released; retry: "
+                    + String.join("; ", left));
         }
     }
 
@@ -504,7 +575,27 @@ public final class GlusterProvisioner implements VolumeBackend {
             }
             return result;
         } catch (PlacementException e) {
+            if (wouldFitWithAllPeersUp(candidates, p, bytes)) {
+                // Peers that are down for now, not a pool too small or too full: worth retrying.
+                throw new ProvisionException(ProvisionException.Kind.UNAVAILABLE, e.getMessage()
+                        + " (enough peers for this volume are in the pool, but some do not answer now)", e);
+            }
             throw new ProvisionException(ProvisionException.Kind.EXHAUSTED, e.getMessage(), e);
+        }
+    }
+
+    /** True when the placement fails only because peers are down: with them up (room unknown, taken as ample) it would fit. */
+    private static boolean wouldFitWithAllPeersUp(List<Candidate> candidates, StorageClassParameters p, long bytes) {
+        if (candidates.stream().allMatch(Candidate::up)) {
+            return false;
+        }
+        List<Candidate> allUp = candidates.stream().map(c -> c.up() ? c
+                : new Candidate(c.peer(), c.zone(), c.node(), Long.MAX_VALUE, true)).toList();
+        try {
+            Placement.choose(allUp, p.replica(), bytes, p.spread().zonesRequired());
+            return true;
+        } catch (PlacementException e) {
+            return false;
         }
     }
 

@@ -10,10 +10,10 @@ public enum Step {
     QUOTA_LIMITED,
     /** Deletion: the volume was stopped. */
     STOPPED,
+    /** Deletion: the bricks were removed, archived or kept (the stopped volume is still in gluster). */
+    BRICKS_RELEASED,
     /** Deletion: the volume was deleted from gluster. */
-    DELETED,
-    /** Deletion: the bricks were removed, archived or kept. */
-    BRICKS_RELEASED;
+    DELETED;
 
     /** Hears completed steps; tests use it to inject failures (and crashes) between steps. */
     @FunctionalInterface
