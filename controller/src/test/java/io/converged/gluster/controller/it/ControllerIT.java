@@ -363,4 +363,54 @@ class ControllerIT {
         stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-r3").build());
         assertThat(stub.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesCount()).isZero();
     }
+
+    @Test
+    @Order(10)
+    void gidVolumesGetDistinctGroupsAndSetgidBrickRoots() throws Exception {
+        Volume first = create(request("pvc-gid-1", 16 * MIB).putParameters("gidMin", "40000")
+                .putParameters("gidMax", "40001").putParameters("replica", "2").build());
+        Volume second = create(request("pvc-gid-2", 16 * MIB).putParameters("gidMin", "40000")
+                .putParameters("gidMax", "40001").putParameters("replica", "2").build());
+        assertThat(first.getVolumeContextMap()).containsEntry("gid", "40000");
+        assertThat(second.getVolumeContextMap()).containsEntry("gid", "40001");
+        assertThat(info("gcs-pvc-gid-1").options()).containsEntry("storage.owner-gid", "40000")
+                .containsEntry("user.csi.gid", "40000");
+        for (Path volumeDir : brickDirs("gcs-pvc-gid-2")) {
+            Path brick = volumeDir.resolve("brick");
+            assertThat(Files.getAttribute(brick, "unix:gid")).isEqualTo(40001);
+            assertThat((Integer) Files.getAttribute(brick, "unix:mode") & 07777).isEqualTo(02775);
+        }
+        StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
+                () -> stub.createVolume(request("pvc-gid-3", 16 * MIB).putParameters("gidMin", "40000")
+                        .putParameters("gidMax", "40001").build()));
+        assertThat(full.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(full.getStatus().getDescription()).contains("40000 to 40001 is taken");
+        assertThat(brickDirs("gcs-pvc-gid-3")).isEmpty();
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-gid-1").build());
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-gid-2").build());
+        assertThat(brickDirs("gcs-pvc-gid-1")).isEmpty();
+    }
+
+    @Test
+    @Order(11)
+    void retainKeepsTheBricksAndArchiveMovesThemAside() throws Exception {
+        create(request("pvc-keep", 16 * MIB).putParameters("onDelete", "retain").putParameters("replica", "2")
+                .build());
+        create(request("pvc-arch", 16 * MIB).putParameters("onDelete", "archive").putParameters("replica", "2")
+                .build());
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-keep").build());
+        stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-arch").build());
+        assertThat(gluster.volumeInfo("gcs-pvc-keep")).isEmpty();
+        assertThat(gluster.volumeInfo("gcs-pvc-arch")).isEmpty();
+        assertThat(brickDirs("gcs-pvc-keep")).hasSize(2);
+        assertThat(brickDirs("gcs-pvc-arch")).isEmpty();
+        long archived = 0;
+        for (LocalGlusterPool.Peer peer : POOL.pool().peers()) {
+            try (var entries = Files.list(peer.local(ROOT))) {
+                archived += entries.filter(p -> p.getFileName().toString().startsWith(".archived-gcs-pvc-arch-"))
+                        .filter(p -> Files.isDirectory(p.resolve("brick"))).count();
+            }
+        }
+        assertThat(archived).isEqualTo(2);
+    }
 }
