@@ -44,9 +44,10 @@ final class Footprint {
                     Report.verdict(rss >= 0 && rss / 1024.0 <= server.rssTargetMib())));
         }
         for (Server server : SERVERS) {
-            List<String> up = bench.env().argv(server.commandKey());
+            // Each variant brings its own class-data sharing setting; up's may be to dump or to map an archive.
+            List<String> up = withoutClassDataSharing(bench.env().argv(server.commandKey()));
             Path archive = work.resolve(server.name() + ".jsa");
-            List<Variant> variants = new ArrayList<>(List.of(new Variant("deploy/local/up flags", up),
+            List<Variant> variants = new ArrayList<>(List.of(new Variant("deploy/local/up flags, no AppCDS", up),
                     new Variant("plain java -jar", plain(up))));
             if (dumpArchive(server, up, archive)) {
                 variants.add(new Variant("up flags + AppCDS archive", withJvmFlag(up, "-XX:SharedArchiveFile=" + archive)));
@@ -90,6 +91,12 @@ final class Footprint {
         List<String> plain = new ArrayList<>(List.of(command.get(0)));
         plain.addAll(command.subList(jar, command.size()));
         return plain;
+    }
+
+    /** The command without application class-data sharing flags. */
+    static List<String> withoutClassDataSharing(List<String> command) {
+        return command.stream().filter(a -> !a.startsWith("-XX:SharedArchiveFile=")
+                && !a.startsWith("-XX:ArchiveClassesAtExit=")).toList();
     }
 
     /** The command with one more JVM flag right after {@code java}. */

@@ -45,5 +45,7 @@ class EnvFileTest {
                 "-XX:SharedArchiveFile=/n.jsa", "-XX:+UseSerialGC");
         assertThat(Footprint.replacing(up, "--endpoint", "unix:///b.sock")).contains("unix:///b.sock")
                 .doesNotContain("unix:///a.sock");
+        assertThat(Footprint.withoutClassDataSharing(Footprint.withJvmFlag(up, "-XX:ArchiveClassesAtExit=/n.jsa")))
+                .isEqualTo(up);
     }
 }
