@@ -69,7 +69,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         A response;
         try {
             response = call.run();
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // An Error too (a class that cannot load, an assertion): gRPC would answer it UNKNOWN.
             out.onError(Statuses.of(e));
             return;
         }

@@ -66,11 +66,15 @@ class ControllerServiceTest {
         final List<String> calls = new ArrayList<>();
         volatile CountDownLatch hold;
         volatile ProvisionException failure;
+        volatile Error error;
 
         private synchronized void call(String what) throws ProvisionException {
             calls.add(what);
             if (failure != null) {
                 throw failure;
+            }
+            if (error != null) {
+                throw error;
             }
         }
 
@@ -281,6 +285,17 @@ class ControllerServiceTest {
             assertThat(e.getStatus().getCode()).as(kind.name()).isEqualTo(code);
             assertThat(e.getStatus().getDescription()).isEqualTo("because " + kind);
         });
+    }
+
+    @Test
+    void anErrorInTheBackendIsAnsweredInternalNeverUnknown() {
+        // Seen in the reliability storm: a class that failed to load made gRPC answer UNKNOWN.
+        backend.error = new NoClassDefFoundError("io/converged/Missing");
+        StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class, () -> stub.deleteVolume(DeleteVolumeRequest.newBuilder()
+                        .setVolumeId("gcs-x").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+        assertThat(e.getStatus().getDescription()).contains("io/converged/Missing");
     }
 
     @Test

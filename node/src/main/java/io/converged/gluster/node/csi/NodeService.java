@@ -167,7 +167,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         T response;
         try {
             response = call.run();
-        } catch (CsiException | MountException | RuntimeException e) {
+        } catch (CsiException | MountException | RuntimeException | Error e) {
+            // An Error too (a class that cannot load, an assertion): gRPC would answer it UNKNOWN.
             out.onError(Errors.toStatus(e));
             return;
         }
