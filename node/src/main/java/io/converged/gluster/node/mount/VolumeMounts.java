@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -326,10 +327,16 @@ public final class VolumeMounts {
     }
 
     private static void deleteDirectory(Path path) throws MountException {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            // This driver only ever creates directories (no block volumes): a file or a link at the path is not
+            // ours, and deleting it (say target_path=/etc/passwd) would destroy what the caller never gave us.
+            throw new MountException(MountException.Reason.INVALID, path + " is not a directory; this driver"
+                    + " mounts only on directories and leaves it in place");
+        }
         try {
             Files.deleteIfExists(path);
         } catch (DirectoryNotEmptyException e) {
-            throw new MountException(MountException.Reason.FAILED, path + " is not empty after unmounting; it is left"
+            throw new MountException(MountException.Reason.IN_USE, path + " is not empty after unmounting; it is left"
                     + " in place so nothing written there is lost", e);
         } catch (IOException e) {
             throw new MountException(MountException.Reason.FAILED, "cannot remove " + path + ": " + e.getMessage(), e);
