@@ -112,7 +112,14 @@ public final class GlusterProvisioner implements VolumeBackend {
                     ? io.converged.gluster.controller.gluster.VolumeSpec.arbiter(name, bricks, true)
                     : io.converged.gluster.controller.gluster.VolumeSpec.replica(name, bricks, true);
             GlusterCli cli = chosen.get(0).gluster();
-            cli.createVolume(layout);
+            try {
+                cli.createVolume(layout);
+            } catch (GlusterException e) {
+                // A create that failed part-way through the pool (a peer died mid-commit) may exist on some peers:
+                // the rollback deletes it too. A definite refusal (name or brick taken) created nothing of ours.
+                created = e.kind() != GlusterException.Kind.VOLUME_EXISTS && e.kind() != GlusterException.Kind.BRICK_IN_USE;
+                throw e;
+            }
             created = true;
             listener.completed(Step.VOLUME_CREATED, name);
             Map<String, String> options = new LinkedHashMap<>(VolumeMetadata.forNewVolume(spec, gid));

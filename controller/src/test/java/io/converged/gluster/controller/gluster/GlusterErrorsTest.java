@@ -59,6 +59,16 @@ class GlusterErrorsTest {
     }
 
     @Test
+    void aTransactionThatFailedOnAnotherPeerIsRetryableNotNotFound() {
+        // Both seen with a glusterd killed and restarted during a burst of creates (ControllerStormIT).
+        assertThat(GlusterErrors.kindOf("Commit failed on 127.1.9.2. Please check log file for details."))
+                .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
+        assertThat(GlusterErrors.kindOf("Staging failed on 127.1.9.2. Error: Volume gcs-b does not exist"))
+                .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
+        assertThat(GlusterErrors.kindOf("Volume gcs-b does not exist")).isEqualTo(GlusterException.Kind.VOLUME_NOT_FOUND);
+    }
+
+    @Test
     void anOptionThatDoesNotExistIsNotAMissingVolume() {
         assertThat(GlusterErrors.kindOf("option : no.such.option does not exist")).isEqualTo(
                 GlusterException.Kind.OTHER);
