@@ -24,6 +24,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,6 +51,19 @@ public final class GlusterProvisioner implements VolumeBackend {
     private final List<String> allowedBrickRoots;
     /** GIDs are chosen by looking at the volumes that exist: one choice (until recorded) at a time. */
     private final ReentrantLock gidLock = new ReentrantLock();
+    /**
+     * The {@code pool list} under way, if any: concurrent CreateVolumes share one answer instead of
+     * each running the CLI (a burst of creates is bound by the CPU the CLI processes take;
+     * BENCHMARKS.md). An answer is never reused once it has arrived, so it is never older than one call.
+     */
+    private CompletableFuture<Answer<List<PoolPeer>>> poolListUnderWay;
+    private final Object poolListLock = new Object();
+    /** Asks placement's questions while CreateVolume looks for an existing volume (BENCHMARKS.md). */
+    private final ExecutorService lookups = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "placement-lookup");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** With the default brick-root policy (anywhere under /mnt), as {@link StorageClassParameters#parse(Map)}. */
     public GlusterProvisioner(PeerSource peerSource, BrickCarver carver, Step.Listener listener) {
@@ -68,14 +87,23 @@ public final class GlusterProvisioner implements VolumeBackend {
     @Override
     public Volume create(VolumeSpec spec) throws ProvisionException {
         List<Peer> peers = peers();
-        Optional<VolumeInfo> existing = onAnyPeer(peers, cli -> cli.volumeInfo(spec.volumeName()));
-        if (existing.isPresent()) {
-            Optional<Volume> finished = adopt(existing.get(), spec, peers);
+        // Placement's pool list and free-space checks run meanwhile: each gluster CLI call costs about
+        // 0.1 s, and a new volume (the common case) needs both answers.
+        Future<List<Candidate>> candidates = lookups.submit(() -> candidates(peers, spec.parameters().brickRoot()));
+        Answer<Optional<VolumeInfo>> existing;
+        try {
+            existing = askAnyPeer(peers, cli -> cli.volumeInfo(spec.volumeName()));
+        } catch (ProvisionException e) {
+            candidates.cancel(true);
+            throw e;
+        }
+        if (existing.value().isPresent()) {
+            Optional<Volume> finished = adopt(existing.value().get(), spec, peers, existing.peer().gluster());
             if (finished.isPresent()) {
                 return finished.get();
             }
         }
-        List<Peer> chosen = place(peers, spec.parameters(), spec.capacityBytes());
+        List<Peer> chosen = place(peers, spec.parameters(), spec.capacityBytes(), await(candidates));
         boolean allocatesGid = spec.parameters().allocatesGid();
         if (allocatesGid) {
             gidLock.lock();
@@ -167,7 +195,8 @@ public final class GlusterProvisioner implements VolumeBackend {
      * and returned; if it is another request's or differs, ALREADY_EXISTS; if a crash left it
      * without metadata, it is removed and empty is returned so the caller makes it anew.
      */
-    private Optional<Volume> adopt(VolumeInfo info, VolumeSpec spec, List<Peer> peers) throws ProvisionException {
+    private Optional<Volume> adopt(VolumeInfo info, VolumeSpec spec, List<Peer> peers, GlusterCli cli)
+            throws ProvisionException {
         Map<String, String> options = info.options();
         String name = info.name();
         if (!VolumeMetadata.ours(options)) {
@@ -176,7 +205,7 @@ public final class GlusterProvisioner implements VolumeBackend {
                         + " exists that this driver did not create; choose another volumeNamePrefix");
             }
             LOG.warning("volume " + name + " was left half-made (no metadata); removing it to create it anew");
-            removeVolume(info, peers, OnDelete.DELETE);
+            removeVolume(info, peers, OnDelete.DELETE, cli);
             return Optional.empty();
         }
         if (!VolumeMetadata.madeFor(options, spec.requestName())) {
@@ -201,7 +230,6 @@ public final class GlusterProvisioner implements VolumeBackend {
                     + " already exists for this request with other parameters: " + String.join("; ", differences));
         }
         try {
-            GlusterCli cli = answering(peers);
             finish(cli, name, capacity, info.started(), "on".equals(options.get("features.quota")));
         } catch (Exception e) {
             throw asProvisionException("finishing volume " + name, e);
@@ -249,7 +277,8 @@ public final class GlusterProvisioner implements VolumeBackend {
     @Override
     public void delete(String volumeId) throws ProvisionException {
         List<Peer> peers = peers();
-        Optional<VolumeInfo> info = onAnyPeer(peers, cli -> cli.volumeInfo(volumeId));
+        Answer<Optional<VolumeInfo>> found = askAnyPeer(peers, cli -> cli.volumeInfo(volumeId));
+        Optional<VolumeInfo> info = found.value();
         if (info.isEmpty()) {
             sweepUnusedCarves(peers, volumeId);
             return;
@@ -258,7 +287,7 @@ public final class GlusterProvisioner implements VolumeBackend {
             throw new ProvisionException(ProvisionException.Kind.INTERNAL, "volume " + volumeId
                     + " was not created by this driver; refusing to delete it");
         }
-        removeVolume(info.get(), peers, VolumeMetadata.onDelete(info.get().options()));
+        removeVolume(info.get(), peers, VolumeMetadata.onDelete(info.get().options()), found.peer().gluster());
     }
 
     /**
@@ -266,10 +295,10 @@ public final class GlusterProvisioner implements VolumeBackend {
      * still lists every brick, so a call that dies or cannot reach a brick's peer is finished by the
      * next DeleteVolume and nothing is left unrecorded.
      */
-    private void removeVolume(VolumeInfo info, List<Peer> peers, OnDelete onDelete) throws ProvisionException {
+    private void removeVolume(VolumeInfo info, List<Peer> peers, OnDelete onDelete, GlusterCli cli)
+            throws ProvisionException {
         String name = info.name();
         try {
-            GlusterCli cli = answering(peers);
             if (info.started() || "Started".equals(info.status())) {
                 try {
                     cli.stopVolume(name, false);
@@ -516,11 +545,19 @@ public final class GlusterProvisioner implements VolumeBackend {
         T call(GlusterCli cli) throws GlusterException;
     }
 
+    /** A gluster answer and the peer whose glusterd gave it, to send the next commands to without asking around again. */
+    private record Answer<T>(Peer peer, T value) {
+    }
+
     private <T> T onAnyPeer(List<Peer> peers, GlusterCall<T> call) throws ProvisionException {
+        return askAnyPeer(peers, call).value();
+    }
+
+    private <T> Answer<T> askAnyPeer(List<Peer> peers, GlusterCall<T> call) throws ProvisionException {
         GlusterException last = null;
         for (Peer peer : peers) {
             try {
-                return call.call(peer.gluster());
+                return new Answer<>(peer, call.call(peer.gluster()));
             } catch (GlusterException e) {
                 if (e.kind() != GlusterException.Kind.GLUSTERD_UNREACHABLE) {
                     throw asProvisionException("asking gluster on " + peer.name(), e);
@@ -541,11 +578,13 @@ public final class GlusterProvisioner implements VolumeBackend {
 
     /** Peers that are in the pool and connected, with the room under their brick root. */
     private List<Candidate> candidates(List<Peer> peers, String brickRoot) throws ProvisionException {
-        List<PoolPeer> pool = onAnyPeer(peers, GlusterCli::poolList);
+        Answer<List<PoolPeer>> pool = sharedPoolList(peers);
         List<Candidate> candidates = new ArrayList<>();
         for (Peer peer : peers) {
-            boolean connected = pool.stream().anyMatch(p -> p.connected() && p.knownAs(peer.address()))
-                    || answersAsSelf(peer);
+            // The peer that answered lists itself as localhost: its own answer says it is up.
+            boolean connected = pool.value().stream().anyMatch(p -> p.connected() && p.knownAs(peer.address()))
+                    || (peer.name().equals(pool.peer().name()) ? pool.value().stream().anyMatch(PoolPeer::self)
+                    : answersAsSelf(peer));
             long free = 0;
             if (connected) {
                 try {
@@ -564,6 +603,38 @@ public final class GlusterProvisioner implements VolumeBackend {
         return candidates;
     }
 
+    /** {@code pool list} from any peer, joining the call another thread has under way if there is one. */
+    private Answer<List<PoolPeer>> sharedPoolList(List<Peer> peers) throws ProvisionException {
+        CompletableFuture<Answer<List<PoolPeer>>> answer;
+        boolean mine = false;
+        synchronized (poolListLock) {
+            if (poolListUnderWay == null) {
+                poolListUnderWay = new CompletableFuture<>();
+                mine = true;
+            }
+            answer = poolListUnderWay;
+        }
+        if (mine) {
+            try {
+                answer.complete(askAnyPeer(peers, GlusterCli::poolList));
+            } catch (ProvisionException | RuntimeException e) {
+                answer.completeExceptionally(e);
+            } finally {
+                synchronized (poolListLock) {
+                    poolListUnderWay = null;
+                }
+            }
+        }
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ProvisionException p) {
+                throw p;
+            }
+            throw e;
+        }
+    }
+
     private static boolean answersAsSelf(Peer peer) {
         try {
             return peer.gluster().poolList().stream().anyMatch(PoolPeer::self);
@@ -572,8 +643,23 @@ public final class GlusterProvisioner implements VolumeBackend {
         }
     }
 
-    private List<Peer> place(List<Peer> peers, StorageClassParameters p, long bytes) throws ProvisionException {
-        List<Candidate> candidates = candidates(peers, p.brickRoot());
+    private static List<Candidate> await(Future<List<Candidate>> candidates) throws ProvisionException {
+        try {
+            return candidates.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProvisionException p) {
+                throw p;
+            }
+            throw new ProvisionException(ProvisionException.Kind.INTERNAL, "placing bricks failed: " + e.getCause(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProvisionException(ProvisionException.Kind.UNAVAILABLE, "interrupted while placing bricks", e);
+        }
+    }
+
+    private List<Peer> place(List<Peer> peers, StorageClassParameters p, long bytes, List<Candidate> candidates)
+            throws ProvisionException {
         try {
             List<Candidate> chosen = Placement.choose(candidates, p.replica(), bytes, p.spread().zonesRequired());
             List<Peer> result = new ArrayList<>();
