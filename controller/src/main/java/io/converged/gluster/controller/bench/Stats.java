@@ -34,6 +34,11 @@ public final class Stats {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
     }
 
+    /** The arithmetic mean; NaN for an empty sample. */
+    public static double mean(List<Double> sample) {
+        return sample.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
     /** measured / floor, or NaN when either is missing or the floor is zero. */
     public static double ratio(double measured, double floor) {
         if (Double.isNaN(measured) || Double.isNaN(floor) || floor == 0) {

@@ -34,6 +34,8 @@ class StatsTest {
         assertThat(Stats.ratio(1.0, 0.0)).isNaN();
         assertThat(Stats.ratio(Double.NaN, 2.0)).isNaN();
         assertThat(Stats.ratio(3.0, 2.0)).isEqualTo(1.5);
+        assertThat(Stats.mean(List.of())).isNaN();
+        assertThat(Stats.mean(List.of(1.0, 2.0, 6.0))).isEqualTo(3.0);
     }
 
     @Test
