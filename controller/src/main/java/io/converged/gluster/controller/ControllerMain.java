@@ -3,6 +3,8 @@ package io.converged.gluster.controller;
 import io.converged.gluster.controller.csi.ControllerService;
 import io.converged.gluster.controller.peer.PeerSource;
 import io.converged.gluster.controller.peer.PeersFile;
+import io.converged.gluster.controller.peer.PoolFormation;
+import io.converged.gluster.controller.peer.PoolKeeper;
 import io.converged.gluster.controller.provision.BrickCarver;
 import io.converged.gluster.controller.provision.GlusterProvisioner;
 import io.converged.gluster.controller.provision.Step;
@@ -23,6 +25,11 @@ import java.util.logging.Logger;
 
 /** Starts the CSI controller server: the only place its parts are wired together. */
 public final class ControllerMain {
+    static {
+        // First, before any logger exists (LOG below is one): the log manager that keeps shutdown logs.
+        LogSetup.early();
+    }
+
     private static final Logger LOG = Logger.getLogger(ControllerMain.class.getName());
     /**
      * Fault-injection switch for the reliability tests, never for production: with
@@ -44,12 +51,13 @@ public final class ControllerMain {
                 .option("peer-namespace", "gluster", "namespace of the gluster peer pods")
                 .option("peer-selector", "app.kubernetes.io/name=glusterfs-peer", "label selector of the peer pods")
                 .option("peer-container", "glusterfs", "container of the peer pod that runs glusterd")
+                .option("pool-check-interval", "30", "seconds between checks that every discovered peer is in the"
+                        + " trusted pool (missing ones are probed in)")
                 .option("allowed-brick-roots", "/mnt", "comma-separated directories a StorageClass brickRoot must"
                         + " lie in");
     }
 
     public static void main(String[] args) {
-        LogSetup.early();
         int code = ServerLauncher.run(flags(), args, ControllerMain::assemble, System.out, System.err);
         if (code != 0) {
             System.exit(code);
@@ -76,7 +84,27 @@ public final class ControllerMain {
                 : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")"), Duration.ofSeconds(2));
         IdentityService identity = new IdentityService(
                 List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()), readiness);
-        return () -> List.<BindableService>of(identity, controller);
+        int interval = flags.getInt("pool-check-interval");
+        if (interval < 1) {
+            throw new UsageException("--pool-check-interval must be at least 1 second");
+        }
+        PoolKeeper keeper = new PoolKeeper(peers, new PoolFormation(), Duration.ofSeconds(interval));
+        return new ServerLauncher.Assembly() {
+            @Override
+            public List<BindableService> services() {
+                return List.of(identity, controller);
+            }
+
+            @Override
+            public void started() {
+                keeper.start();
+            }
+
+            @Override
+            public void close() {
+                keeper.close();
+            }
+        };
     }
 
     /** The listener {@link #CRASH_AT} asks for: none when unset, a halt at the named step otherwise. */
