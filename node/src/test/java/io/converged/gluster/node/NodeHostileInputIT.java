@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.converged.gluster.csi.runtime.Endpoint;
 import io.converged.gluster.csi.runtime.UnixChannel;
+import io.converged.gluster.csi.testing.GrpcCodes;
 import io.converged.gluster.csi.testing.JarProcess;
 import io.converged.gluster.csi.v1.IdentityGrpc;
 import io.converged.gluster.csi.v1.NodeGetVolumeStatsRequest;
@@ -15,7 +16,6 @@ import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.ProbeRequest;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -157,15 +157,9 @@ class NodeHostileInputIT {
     }
 
     private static void record(Map<Status.Code, Integer> codes, List<String> bad, String what, Runnable call) {
-        Status.Code code;
-        String description = "";
-        try {
-            call.run();
-            code = Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            code = e.getStatus().getCode();
-            description = String.valueOf(e.getStatus().getDescription());
-        }
+        Status status = GrpcCodes.status(call);
+        Status.Code code = status.getCode();
+        String description = String.valueOf(status.getDescription());
         codes.merge(code, 1, Integer::sum);
         // A well-formed stage whose servers do not answer fails in mount.glusterfs itself: INTERNAL is its honest code.
         boolean mountFailed = code == Status.Code.INTERNAL && description.startsWith("mounting gluster volume ")

@@ -11,6 +11,7 @@ import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeHealth;
 import io.converged.gluster.controller.provision.VolumeSpec;
 import io.converged.gluster.csi.testing.GrpcCleanup;
+import io.converged.gluster.csi.testing.GrpcCodes;
 import io.converged.gluster.csi.v1.CapacityRange;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetCapabilitiesRequest;
@@ -172,15 +173,6 @@ class ControllerServiceTest {
                 .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(1L << 30));
     }
 
-    private static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-    }
-
     @Test
     void createAnswersWithTheVolumeContextTheNodeReads() {
         var volume = stub.createVolume(create("pvc-1").putParameters("replica", "2")
@@ -222,20 +214,20 @@ class ControllerServiceTest {
                 Map.entry("unknown parameter", create("a").putParameters("replicas", "3").build()),
                 Map.entry("brick root outside", create("a").putParameters("brickRoot", "/etc").build()),
                 Map.entry("option injection", create("a").putParameters("volumeOptions", "--force=1").build()));
-        invalid.forEach((what, request) -> assertThat(codeOf(() -> stub.createVolume(request))).as(what)
+        invalid.forEach((what, request) -> assertThat(GrpcCodes.of(() -> stub.createVolume(request))).as(what)
                 .isEqualTo(Status.Code.INVALID_ARGUMENT));
-        assertThat(codeOf(() -> stub.createVolume(create("a").setCapacityRange(CapacityRange.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.createVolume(create("a").setCapacityRange(CapacityRange.newBuilder()
                 .setRequiredBytes(2L << 30).setLimitBytes(1L << 30)).build()))).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(codeOf(() -> stub.deleteVolume(DeleteVolumeRequest.getDefaultInstance())))
+        assertThat(GrpcCodes.of(() -> stub.deleteVolume(DeleteVolumeRequest.getDefaultInstance())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
                 .setVolumeId("gcs-a").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
                 .setVolumeId("../etc").setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(1)).build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(codeOf(() -> stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(-1).build())))
+        assertThat(GrpcCodes.of(() -> stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(-1).build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> stub.getCapacity(GetCapacityRequest.newBuilder().putParameters("replica", "9")
+        assertThat(GrpcCodes.of(() -> stub.getCapacity(GetCapacityRequest.newBuilder().putParameters("replica", "9")
                 .build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(backend.calls).isEmpty();
     }
@@ -319,7 +311,7 @@ class ControllerServiceTest {
 
         String next = stub.listVolumes(ListVolumesRequest.newBuilder().setMaxEntries(5).build()).getNextToken();
         stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(next).build());
-        assertThat(codeOf(() -> stub.listVolumes(ListVolumesRequest.newBuilder().setStartingToken(next).build())))
+        assertThat(GrpcCodes.of(() -> stub.listVolumes(ListVolumesRequest.newBuilder().setStartingToken(next).build())))
                 .isEqualTo(Status.Code.ABORTED);
     }
 
@@ -330,7 +322,7 @@ class ControllerServiceTest {
         var answer = stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId("gcs-pvc-g").build());
         assertThat(answer.getStatus().getVolumeCondition().getAbnormal()).isTrue();
         assertThat(answer.getStatus().getVolumeCondition().getMessage()).contains("offline");
-        assertThat(codeOf(() -> stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder()
                 .setVolumeId("gcs-none").build()))).isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -346,7 +338,7 @@ class ControllerServiceTest {
                         .setAccessMode(MOUNT_RWX.getAccessMode())).build());
         assertThat(no.hasConfirmed()).isFalse();
         assertThat(no.getMessage()).contains("block");
-        assertThat(codeOf(() -> stub.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest.newBuilder()
                 .setVolumeId("gcs-nope").addVolumeCapabilities(MOUNT_RWX).build()))).isEqualTo(Status.Code.NOT_FOUND);
     }
 

@@ -7,6 +7,7 @@ import io.converged.gluster.csi.exec.LocalCommandRunner;
 import io.converged.gluster.csi.runtime.Endpoint;
 import io.converged.gluster.csi.runtime.UnixChannel;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
+import io.converged.gluster.csi.testing.GrpcCodes;
 import io.converged.gluster.csi.testing.JarProcess;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
 import io.converged.gluster.csi.v1.CapacityRange;
@@ -23,7 +24,6 @@ import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesRequest;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.converged.gluster.csi.v1.VolumeContentSource;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,15 +150,9 @@ class ControllerHostileInputIT {
     }
 
     private static Status.Code codeOf(Runnable call, Map<Status.Code, Integer> codes, List<String> bad, String what) {
-        Status.Code code;
-        String description = "";
-        try {
-            call.run();
-            code = Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            code = e.getStatus().getCode();
-            description = String.valueOf(e.getStatus().getDescription());
-        }
+        Status status = GrpcCodes.status(call);
+        Status.Code code = status.getCode();
+        String description = String.valueOf(status.getDescription());
         codes.merge(code, 1, Integer::sum);
         if (NEVER.contains(code)) {
             bad.add(what + " -> " + code + ": " + description);

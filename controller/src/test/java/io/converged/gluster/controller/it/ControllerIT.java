@@ -3,22 +3,12 @@ package io.converged.gluster.controller.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.converged.gluster.controller.csi.ControllerService;
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
-import io.converged.gluster.controller.peer.PeersFile;
-import io.converged.gluster.controller.provision.BrickCarver;
-import io.converged.gluster.controller.provision.GlusterProvisioner;
 import io.converged.gluster.controller.provision.Step;
-import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.runtime.Endpoint;
-import io.converged.gluster.csi.runtime.IdentityService;
-import io.converged.gluster.csi.runtime.Readiness;
-import io.converged.gluster.csi.runtime.RpcInterceptor;
-import io.converged.gluster.csi.runtime.UnixChannel;
-import io.converged.gluster.csi.runtime.UnixSocketServer;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
+import io.converged.gluster.csi.testing.GrpcCodes;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
 import io.converged.gluster.csi.v1.CapacityRange;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
@@ -31,13 +21,10 @@ import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ListVolumesResponse;
 import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
-import io.grpc.BindableService;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -67,7 +54,7 @@ class ControllerIT {
     static final GlusterPoolExtension POOL = GlusterPoolExtension.formed(3);
 
     private static final long MIB = 1024L * 1024;
-    private static final String ROOT = "/mnt/brick1";
+    private static final String ROOT = SocketController.ROOT;
     static final VolumeCapability RWX = VolumeCapability.newBuilder()
             .setMount(VolumeCapability.MountVolume.getDefaultInstance())
             .setAccessMode(VolumeCapability.AccessMode.newBuilder()
@@ -78,39 +65,22 @@ class ControllerIT {
     static Path dir;
 
     static final AtomicReference<Step.Listener> FAULT = new AtomicReference<>(Step.Listener.NONE);
-    static UnixSocketServer server;
-    static UnixChannel channel;
+    static SocketController controller;
     static ControllerGrpc.ControllerBlockingStub stub;
     static GlusterCli gluster;
     static final List<Long> createMillis = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void startController() throws Exception {
-        LocalGlusterPool pool = POOL.pool();
-        for (LocalGlusterPool.Peer peer : pool.peers()) {
-            Files.createDirectories(peer.local(ROOT));
-        }
-        Path peersFile = dir.resolve("peers");
-        Files.writeString(peersFile, pool.peersFileText());
-        GlusterProvisioner backend = new GlusterProvisioner(new PeersFile(peersFile),
-                new BrickCarver(Clock.systemUTC()), (step, volume) -> FAULT.get().completed(step, volume));
-        ControllerService controller = new ControllerService(backend, List.of("/mnt"));
-        IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
-                () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));
-        Endpoint endpoint = new Endpoint(dir.resolve("controller.sock"));
-        server = UnixSocketServer.start(endpoint, List.<BindableService>of(identity, controller), new RpcInterceptor(null));
-        channel = UnixChannel.open(endpoint);
-        stub = ControllerGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(10, TimeUnit.MINUTES);
-        gluster = new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli());
+        controller = SocketController.start(POOL.pool(), dir, (step, volume) -> FAULT.get().completed(step, volume));
+        stub = controller.stub().withDeadlineAfter(10, TimeUnit.MINUTES);
+        gluster = controller.gluster();
     }
 
     @AfterAll
     static void stopController() {
-        if (channel != null) {
-            channel.close();
-        }
-        if (server != null) {
-            server.stop(Duration.ofSeconds(5));
+        if (controller != null) {
+            controller.close();
         }
         if (!createMillis.isEmpty()) {
             List<Long> sorted = new ArrayList<>(createMillis);
@@ -130,15 +100,6 @@ class ControllerIT {
         Volume volume = stub.createVolume(request).getVolume();
         createMillis.add((System.nanoTime() - start) / 1_000_000);
         return volume;
-    }
-
-    static Status.Code code(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
     }
 
     static VolumeInfo info(String name) throws Exception {
@@ -211,7 +172,7 @@ class ControllerIT {
                 () -> stub.createVolume(request("pvc-r3", 128 * MIB).build()));
         assertThat(conflict.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(conflict.getStatus().getDescription()).contains("capacity");
-        assertThat(code(() -> stub.createVolume(request("pvc-r3", 64 * MIB).putParameters("replica", "2").build())))
+        assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-r3", 64 * MIB).putParameters("replica", "2").build())))
                 .isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(info("gcs-pvc-r3")).isEqualTo(before);
     }
@@ -248,7 +209,7 @@ class ControllerIT {
             }
         });
         try {
-            assertThat(code(() -> stub.createVolume(request("pvc-crash", 40 * MIB).build())))
+            assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-crash", 40 * MIB).build())))
                     .isNotEqualTo(Status.Code.OK);
         } finally {
             FAULT.set(Step.Listener.NONE);
@@ -268,10 +229,10 @@ class ControllerIT {
         assertThat(grown.getCapacityBytes()).isEqualTo(96 * MIB);
         assertThat(gluster.quotaList("gcs-pvc-r2", "/").orElseThrow().hardLimitBytes()).hasValue(96 * MIB);
         assertThat(info("gcs-pvc-r2").options()).containsEntry("user.csi.capacity-bytes", Long.toString(96 * MIB));
-        assertThat(code(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
                 .setVolumeId("gcs-pvc-r2").setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(32 * MIB))
                 .build()))).isEqualTo(Status.Code.OUT_OF_RANGE);
-        assertThat(code(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+        assertThat(GrpcCodes.of(() -> stub.controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
                 .setVolumeId("gcs-nothing").setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(32 * MIB))
                 .build()))).isEqualTo(Status.Code.NOT_FOUND);
     }
@@ -332,9 +293,9 @@ class ControllerIT {
                 "replica 4", request("pvc-x", 32 * MIB).putParameters("replica", "4").build(),
                 "option injection", request("pvc-x", 32 * MIB).putParameters("volumeOptions", "a=-o").build(),
                 "no name", request("", 32 * MIB).build());
-        bad.forEach((what, r) -> assertThat(code(() -> stub.createVolume(r))).as(what)
+        bad.forEach((what, r) -> assertThat(GrpcCodes.of(() -> stub.createVolume(r))).as(what)
                 .isEqualTo(Status.Code.INVALID_ARGUMENT));
-        assertThat(code(() -> stub.createVolume(request("pvc-x", 1L << 50).putParameters("replica", "3").build())))
+        assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-x", 1L << 50).putParameters("replica", "3").build())))
                 .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(gluster.volumeList()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(brickDirs("gcs-pvc-x")).isEmpty();

@@ -2,30 +2,17 @@ package io.converged.gluster.controller.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.converged.gluster.controller.csi.ControllerService;
 import io.converged.gluster.controller.gluster.GlusterCli;
-import io.converged.gluster.controller.peer.PeersFile;
-import io.converged.gluster.controller.provision.BrickCarver;
-import io.converged.gluster.controller.provision.GlusterProvisioner;
 import io.converged.gluster.controller.provision.Step;
-import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.runtime.Endpoint;
-import io.converged.gluster.csi.runtime.RpcInterceptor;
-import io.converged.gluster.csi.runtime.UnixChannel;
-import io.converged.gluster.csi.runtime.UnixSocketServer;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
+import io.converged.gluster.csi.testing.GrpcCodes;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
 import io.converged.gluster.csi.v1.CapacityRange;
 import io.converged.gluster.csi.v1.ControllerGrpc;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
-import io.grpc.BindableService;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -78,37 +65,22 @@ class ControllerStormIT {
     @TempDir
     static Path dir;
 
-    static UnixSocketServer server;
-    static UnixChannel channel;
+    static SocketController controller;
     static ControllerGrpc.ControllerBlockingStub stub;
     static GlusterCli gluster;
     private static final List<String> FIGURES = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void startController() throws Exception {
-        LocalGlusterPool pool = POOL.pool();
-        for (LocalGlusterPool.Peer peer : pool.peers()) {
-            Files.createDirectories(peer.local(ROOT));
-        }
-        Path peersFile = dir.resolve("peers");
-        Files.writeString(peersFile, pool.peersFileText());
-        GlusterProvisioner backend = new GlusterProvisioner(new PeersFile(peersFile),
-                new BrickCarver(Clock.systemUTC()), Step.Listener.NONE, List.of("/mnt"));
-        ControllerService controller = new ControllerService(backend, List.of("/mnt"));
-        Endpoint endpoint = new Endpoint(dir.resolve("controller.sock"));
-        server = UnixSocketServer.start(endpoint, List.<BindableService>of(controller), new RpcInterceptor(null));
-        channel = UnixChannel.open(endpoint);
-        stub = ControllerGrpc.newBlockingStub(channel.channel());
-        gluster = new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli());
+        controller = SocketController.start(POOL.pool(), dir, Step.Listener.NONE);
+        stub = controller.stub();
+        gluster = controller.gluster();
     }
 
     @AfterAll
     static void stopController() {
-        if (channel != null) {
-            channel.close();
-        }
-        if (server != null) {
-            server.stop(Duration.ofSeconds(5));
+        if (controller != null) {
+            controller.close();
         }
         FIGURES.forEach(System.out::println);
     }
@@ -138,20 +110,11 @@ class ControllerStormIT {
         return DeleteVolumeRequest.newBuilder().setVolumeId(id).build();
     }
 
-    private static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-            return Status.Code.OK;
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-    }
-
     /** Calls until OK, as the sidecar does, retrying only retryable codes; returns the codes seen. */
     private static List<Status.Code> untilOk(Runnable call) throws InterruptedException {
         List<Status.Code> seen = new ArrayList<>();
         for (int attempt = 0; attempt < 30; attempt++) {
-            Status.Code code = codeOf(call);
+            Status.Code code = GrpcCodes.of(call);
             seen.add(code);
             if (code == Status.Code.OK || !RETRYABLE.contains(code)) {
                 return seen;
@@ -280,10 +243,10 @@ class ControllerStormIT {
             for (int i = 0; i < BURST; i++) {
                 String name = String.format("burst-new-%02d", i);
                 int replica = 2 + i % 2;
-                calls.add(() -> outcome.put("create gcs-" + name, codeOf(() -> call().createVolume(create(name, replica)))));
+                calls.add(() -> outcome.put("create gcs-" + name, GrpcCodes.of(() -> call().createVolume(create(name, replica)))));
             }
             for (String id : toDelete) {
-                calls.add(() -> outcome.put("delete " + id, codeOf(() -> call().deleteVolume(delete(id)))));
+                calls.add(() -> outcome.put("delete " + id, GrpcCodes.of(() -> call().deleteVolume(delete(id)))));
             }
             Collections.shuffle(calls, new Random(SEED));
             for (Runnable c : calls) {

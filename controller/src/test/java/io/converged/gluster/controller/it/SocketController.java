@@ -1,0 +1,77 @@
+package io.converged.gluster.controller.it;
+
+import io.converged.gluster.controller.csi.ControllerService;
+import io.converged.gluster.controller.gluster.GlusterCli;
+import io.converged.gluster.controller.peer.PeersFile;
+import io.converged.gluster.controller.provision.BrickCarver;
+import io.converged.gluster.controller.provision.GlusterProvisioner;
+import io.converged.gluster.controller.provision.Step;
+import io.converged.gluster.csi.exec.LocalCommandRunner;
+import io.converged.gluster.csi.runtime.Endpoint;
+import io.converged.gluster.csi.runtime.IdentityService;
+import io.converged.gluster.csi.runtime.Readiness;
+import io.converged.gluster.csi.runtime.RpcInterceptor;
+import io.converged.gluster.csi.runtime.UnixChannel;
+import io.converged.gluster.csi.runtime.UnixSocketServer;
+import io.converged.gluster.csi.testing.LocalGlusterPool;
+import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.grpc.BindableService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The controller's services on a real unix socket in the test's JVM, over a test pool's peers
+ * file, with each peer's brick root {@code /mnt/brick1} in place (what a hostPath gives a pod).
+ */
+final class SocketController implements AutoCloseable {
+    static final String ROOT = "/mnt/brick1";
+
+    private final UnixSocketServer server;
+    private final UnixChannel channel;
+    private final GlusterCli gluster;
+
+    private SocketController(UnixSocketServer server, UnixChannel channel, GlusterCli gluster) {
+        this.server = server;
+        this.channel = channel;
+        this.gluster = gluster;
+    }
+
+    /** Starts the controller in {@code dir}; the listener hears every provisioning step. */
+    static SocketController start(LocalGlusterPool pool, Path dir, Step.Listener listener) throws IOException {
+        for (LocalGlusterPool.Peer peer : pool.peers()) {
+            Files.createDirectories(peer.local(ROOT));
+        }
+        Path peersFile = dir.resolve("peers");
+        Files.writeString(peersFile, pool.peersFileText());
+        GlusterProvisioner backend = new GlusterProvisioner(new PeersFile(peersFile),
+                new BrickCarver(Clock.systemUTC()), listener, List.of("/mnt"));
+        ControllerService controller = new ControllerService(backend, List.of("/mnt"));
+        IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
+                () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));
+        Endpoint endpoint = new Endpoint(dir.resolve("controller.sock"));
+        UnixSocketServer server = UnixSocketServer.start(endpoint, List.<BindableService>of(identity, controller),
+                new RpcInterceptor(null));
+        return new SocketController(server, UnixChannel.open(endpoint),
+                new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli()));
+    }
+
+    /** A stub on the controller's socket, without a deadline (callers set their own). */
+    ControllerGrpc.ControllerBlockingStub stub() {
+        return ControllerGrpc.newBlockingStub(channel.channel());
+    }
+
+    /** The gluster CLI of peer 1, to check what the controller did. */
+    GlusterCli gluster() {
+        return gluster;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+        server.stop(Duration.ofSeconds(5));
+    }
+}
