@@ -276,15 +276,16 @@ public final class Ctl {
             throw new IllegalArgumentException("usage: create NAME [--size 1Gi] [--storage-class FILE] [--param K=V]...");
         }
         String name = args.get(0);
+        String[] words = args.toArray(String[]::new);
         long size = 1L << 30;
         Map<String, String> parameters = new TreeMap<>();
         for (int i = 1; i < args.size(); i++) {
             switch (args.get(i)) {
-                case "--size" -> size = Sizes.parse(value(args.toArray(String[]::new), ++i, "--size"));
+                case "--size" -> size = Sizes.parse(value(words, ++i, "--size"));
                 case "--storage-class" -> parameters.putAll(storageClassParameters(
-                        Path.of(value(args.toArray(String[]::new), ++i, "--storage-class"))));
+                        Path.of(value(words, ++i, "--storage-class"))));
                 case "--param" -> {
-                    String kv = value(args.toArray(String[]::new), ++i, "--param");
+                    String kv = value(words, ++i, "--param");
                     int eq = kv.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("--param takes KEY=VALUE, got '" + kv + "'");
@@ -292,7 +293,7 @@ public final class Ctl {
                     parameters.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "--pvc" -> {
-                    String[] ns = value(args.toArray(String[]::new), ++i, "--pvc").split("/", 2);
+                    String[] ns = value(words, ++i, "--pvc").split("/", 2);
                     if (ns.length != 2) {
                         throw new IllegalArgumentException("--pvc takes NAMESPACE/NAME");
                     }
