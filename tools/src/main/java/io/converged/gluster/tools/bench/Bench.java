@@ -1,0 +1,666 @@
+package io.converged.gluster.tools.bench;
+
+import io.converged.gluster.tools.bench.Report.Row;
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.exec.LocalCommandRunner;
+import io.converged.gluster.csi.runtime.Endpoint;
+import io.converged.gluster.csi.runtime.UnixChannel;
+import io.converged.gluster.csi.v1.CapacityRange;
+import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import io.converged.gluster.csi.v1.IdentityGrpc;
+import io.converged.gluster.csi.v1.NodeGrpc;
+import io.converged.gluster.csi.v1.NodePublishVolumeRequest;
+import io.converged.gluster.csi.v1.NodeStageVolumeRequest;
+import io.converged.gluster.csi.v1.NodeUnpublishVolumeRequest;
+import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
+import io.converged.gluster.csi.v1.ProbeRequest;
+import io.converged.gluster.csi.v1.Volume;
+import io.converged.gluster.csi.v1.VolumeCapability;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The benchmark of the embedded default: CSI calls over the sockets of a running
+ * {@code deploy/local/up DIR} next to the same gluster commands run raw against the same pool in
+ * the same run (the floor). Prints one table of figures; never a pass/fail test. Run it through
+ * {@code deploy/local/bench [--quick]}, or by hand:
+ * {@code java -cp controller/target/gluster-csi-controller.jar io.converged.gluster.tools.bench.Bench DIR}.
+ */
+public final class Bench {
+    /** Netty warns that unix sockets have no SO_KEEPALIVE; held strongly so the level sticks. */
+    private static final java.util.logging.Logger NETTY_BOOTSTRAP =
+            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+    static final String USAGE = """
+            Usage: Bench DIR [--quick] [--sequence N] [--bursts K,K] [--scale N] [--node N] [--footprint-runs N]
+                             [--skip footprint,sequence,node,burst,scale] [--markdown FILE]
+            DIR is a running deploy/local/up directory (its env file is read).
+              --quick           sequence 5, burst 10, scale to 40 volumes, one footprint run
+              --sequence N      volumes created and deleted one after another, CSI and raw interleaved (10)
+              --bursts K,K      concurrent CreateVolume bursts, each next to K raw sequences at once (10,50)
+              --scale N         grow the pool to N volumes with one CreateVolume after another (200)
+              --node N          volumes staged and published, next to raw mounts (5)
+              --footprint-runs N  fresh starts per server and JVM variant (3)
+            """;
+    private static final long GIB = 1L << 30;
+    /** The scale phase stops before the machine (shared with others) runs short of memory. */
+    private static final long MIN_AVAILABLE_MIB = 3072;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final PrintStream out;
+    private final PrintStream log;
+    private final Report report = new Report();
+    private final LocalCommandRunner runner = new LocalCommandRunner();
+    private final String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    /** What this run made and has not removed yet: CSI volume ids and raw volume names. */
+    private final Map<String, Boolean> csiVolumes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> rawVolumes = new ConcurrentHashMap<>();
+
+    private Path dir;
+    private EnvFile env;
+    private RawGluster raw;
+    private UnixChannel controllerChannel;
+    private UnixChannel nodeChannel;
+    private List<String> peers;
+
+    private int sequence = 10;
+    private List<Integer> bursts = List.of(10, 50);
+    private int scale = 200;
+    private int nodeVolumes = 5;
+    private int footprintRuns = 3;
+    private List<String> skip = List.of();
+    private Path markdown;
+
+    /** CreateVolume times of the sequence: the first volumes, on a small pool. */
+    private final List<Double> firstCreates = new ArrayList<>();
+    /** The raw create times of the sequence, for the burst's serial comparison. */
+    private final List<Double> rawSequenceCreates = new ArrayList<>();
+
+    Bench(PrintStream out, PrintStream log) {
+        this.out = out;
+        this.log = log;
+    }
+
+    public static void main(String[] args) {
+        NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
+        System.exit(new Bench(System.out, System.err).run(args));
+    }
+
+    int run(String[] args) {
+        try {
+            parse(args);
+        } catch (IllegalArgumentException e) {
+            log.println("error: " + e.getMessage());
+            log.print(USAGE);
+            return 2;
+        }
+        if (dir == null) {
+            out.print(USAGE);
+            return 0;
+        }
+        try {
+            env = EnvFile.read(dir.resolve("env"));
+            peers = env.list("GLUSTER_PEERS");
+            List<String> sockets = env.list("GLUSTER_SOCKETS");
+            raw = new RawGluster(runner, peers, env.list("BRICK_ROOTS"), sockets.get(0),
+                    dir.resolve("bench-cli.log").toString());
+            controllerChannel = UnixChannel.open(Endpoint.parse(env.get("CSI_CONTROLLER_ENDPOINT")));
+            nodeChannel = UnixChannel.open(Endpoint.parse(env.get("CSI_NODE_ENDPOINT")));
+            out.print(header());
+            out.flush();
+            try {
+                phases();
+            } finally {
+                cleanUp();
+            }
+            out.println();
+            out.print(report.render());
+            if (markdown != null) {
+                Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
+            }
+            return 0;
+        } catch (Exception e) {
+            log.println("bench failed: " + e);
+            e.printStackTrace(log);
+            if (!report.rows().isEmpty()) {
+                out.println();
+                out.print(report.render());
+            }
+            return 1;
+        } finally {
+            if (controllerChannel != null) {
+                controllerChannel.close();
+            }
+            if (nodeChannel != null) {
+                nodeChannel.close();
+            }
+        }
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> {
+                    sequence = 5;
+                    bursts = List.of(10);
+                    scale = 40;
+                    footprintRuns = 1;
+                }
+                case "--sequence" -> sequence = positive(args, ++i);
+                case "--bursts" -> bursts = java.util.Arrays.stream(value(args, ++i).split(","))
+                        .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
+                case "--scale" -> scale = positive(args, ++i);
+                case "--node" -> nodeVolumes = positive(args, ++i);
+                case "--footprint-runs" -> footprintRuns = positive(args, ++i);
+                case "--skip" -> skip = List.of(value(args, ++i).split(","));
+                case "--markdown" -> markdown = Path.of(value(args, ++i));
+                case "-h", "--help" -> dir = null;
+                default -> {
+                    if (args[i].startsWith("-") || dir != null) {
+                        throw new IllegalArgumentException("unexpected argument " + args[i]);
+                    }
+                    dir = Path.of(args[i]).toAbsolutePath();
+                }
+            }
+        }
+        if (nodeVolumes > sequence) {
+            nodeVolumes = sequence;
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String[] args, int i) {
+        int n = Integer.parseInt(value(args, i));
+        if (n <= 0) {
+            throw new IllegalArgumentException(args[i - 1] + " must be positive");
+        }
+        return n;
+    }
+
+    private String header() throws CommandException {
+        String load = runner.run(List.of("cat", "/proc/loadavg"), Duration.ofSeconds(5)).stdout().strip();
+        return "gluster-csi benchmark " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                .substring(0, 19) + " on " + Runtime.getRuntime().availableProcessors() + " CPUs, load " + load + "\n"
+                + "pool " + String.join(" ", peers) + ", cluster.brick-multiplex=" + raw.globalOption(
+                        "cluster.brick-multiplex") + ", java " + System.getProperty("java.version") + "\n";
+    }
+
+    private void progress(String message) {
+        log.println(LocalDateTime.now().format(CLOCK) + " bench: " + message);
+        log.flush();
+    }
+
+    private void phases() throws Exception {
+        if (!skip.contains("footprint")) {
+            new Footprint(this).measure();
+        }
+        List<String[]> pairs = new ArrayList<>();
+        if (!skip.contains("sequence")) {
+            pairs = sequenceCreate();
+            if (!skip.contains("node")) {
+                node(pairs);
+            }
+            sequenceDelete(pairs);
+        }
+        if (!skip.contains("burst")) {
+            for (int k : bursts) {
+                burst(k);
+            }
+        }
+        if (!skip.contains("scale")) {
+            scale();
+        }
+    }
+
+    // ---------------------------------------------------------------- CSI calls
+
+    ControllerGrpc.ControllerBlockingStub controller() {
+        return ControllerGrpc.newBlockingStub(controllerChannel.channel()).withDeadlineAfter(10, TimeUnit.MINUTES);
+    }
+
+    private NodeGrpc.NodeBlockingStub node() {
+        return NodeGrpc.newBlockingStub(nodeChannel.channel()).withDeadlineAfter(5, TimeUnit.MINUTES);
+    }
+
+    private static VolumeCapability capability() {
+        return VolumeCapability.newBuilder().setMount(VolumeCapability.MountVolume.getDefaultInstance())
+                .setAccessMode(VolumeCapability.AccessMode.newBuilder()
+                        .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
+                .build();
+    }
+
+    /** CreateVolume with the parameters of storageclass-examples/replica3.yaml (the default class), 1 GiB. */
+    private Volume create(String claim) {
+        Volume volume = controller().createVolume(CreateVolumeRequest.newBuilder().setName("pvc-" + claim)
+                .putParameters("replica", "3").putParameters("brickRoot", "/mnt/brick1")
+                .putParameters("csi.storage.k8s.io/pvc/name", claim)
+                .putParameters("csi.storage.k8s.io/pvc/namespace", "bench")
+                .addVolumeCapabilities(capability())
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(GIB)).build()).getVolume();
+        csiVolumes.put(volume.getVolumeId(), true);
+        return volume;
+    }
+
+    private void delete(String id) {
+        controller().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        csiVolumes.remove(id);
+    }
+
+    private void rawCreate(String name) throws CommandException {
+        rawVolumes.put(name, true);
+        raw.create(name, GIB);
+    }
+
+    private void rawDelete(String name) throws CommandException {
+        raw.delete(name);
+        rawVolumes.remove(name);
+    }
+
+    @FunctionalInterface
+    interface Timed {
+        void run() throws Exception;
+    }
+
+    static double millis(Timed action) throws Exception {
+        long start = System.nanoTime();
+        action.run();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    // ---------------------------------------------------------------- 1. provisioning
+
+    /** Creates volumes one after another, a CSI one then a raw one; returns (CSI id, raw name) pairs. */
+    private List<String[]> sequenceCreate() throws Exception {
+        progress("sequence: " + sequence + " CreateVolume, each followed by the raw commands for another volume");
+        List<String[]> pairs = new ArrayList<>();
+        List<Double> rawTimes = new ArrayList<>();
+        for (int i = 1; i <= sequence; i++) {
+            String claim = String.format(Locale.ROOT, "seq-%s-%02d", run, i);
+            String rawName = "raw-" + claim;
+            Volume[] made = new Volume[1];
+            firstCreates.add(millis(() -> made[0] = create(claim)));
+            rawTimes.add(millis(() -> rawCreate(rawName)));
+            pairs.add(new String[] {made[0].getVolumeId(), rawName});
+        }
+        rawSequenceCreates.addAll(rawTimes);
+        addRatioRow("provisioning", "CreateVolume", firstCreates, rawTimes, 1.10);
+        return pairs;
+    }
+
+    private void sequenceDelete(List<String[]> pairs) throws Exception {
+        progress("sequence: " + pairs.size() + " DeleteVolume, each followed by the raw commands for another volume");
+        List<Double> csi = new ArrayList<>();
+        List<Double> rawTimes = new ArrayList<>();
+        for (String[] pair : pairs) {
+            csi.add(millis(() -> delete(pair[0])));
+            rawTimes.add(millis(() -> rawDelete(pair[1])));
+        }
+        addRatioRow("provisioning", "DeleteVolume", csi, rawTimes, 1.10);
+        for (String step : RawGluster.CREATE_STEPS) {
+            stepRow("create", step);
+        }
+        for (String step : RawGluster.DELETE_STEPS) {
+            stepRow("delete", step);
+        }
+        List<Double> reads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            reads.add(millis(() -> raw.gluster(List.of("pool", "list"))));
+        }
+        report.add(new Row("raw steps", "one read-only gluster CLI call (pool list)", "", Report.millis(
+                Stats.median(reads)), "", "", ""));
+    }
+
+    /** The median of one raw step over the sequence (bursts come later and are not mixed in). */
+    private void stepRow(String phase, String step) {
+        List<Double> times = raw.steps().getOrDefault(step, List.of());
+        report.add(new Row("raw steps", phase + ": " + step + " (n=" + times.size() + ")", "",
+                Report.millis(Stats.median(times)), "", "", ""));
+    }
+
+    private void addRatioRow(String section, String what, List<Double> csi, List<Double> floor, double target) {
+        double median = Stats.median(csi);
+        double floorMedian = Stats.median(floor);
+        double ratio = Stats.ratio(median, floorMedian);
+        report.add(new Row(section, what + " median (n=" + csi.size() + ")", Report.millis(median),
+                Report.millis(floorMedian), Report.times(ratio), "<= " + target + "x", Report.verdict(ratio <= target)));
+        // Both sequences alternate, and a quota enable issued soon after the other's runs ~1 s longer:
+        // the times are bimodal and the median can land on either mode. The mean without the first
+        // call (the controller's cold start) is the steadier comparison.
+        if (csi.size() > 2) {
+            double mean = Stats.mean(csi.subList(1, csi.size()));
+            double floorMean = Stats.mean(floor.subList(1, floor.size()));
+            report.add(new Row(section, what + " mean without the first", Report.millis(mean),
+                    Report.millis(floorMean), Report.times(Stats.ratio(mean, floorMean)), "", ""));
+        }
+        double p95 = Stats.percentile(csi, 95);
+        double floorP95 = Stats.percentile(floor, 95);
+        report.add(new Row(section, what + " p95", Report.millis(p95), Report.millis(floorP95),
+                Report.times(Stats.ratio(p95, floorP95)), "", ""));
+        progress(what + ": median " + Report.millis(median) + " vs raw " + Report.millis(floorMedian));
+    }
+
+    // ---------------------------------------------------------------- 4. node
+
+    private void node(List<String[]> pairs) throws Exception {
+        int n = Math.min(nodeVolumes, pairs.size());
+        progress("node: NodeStageVolume and NodePublishVolume of " + n + " volumes, next to raw mount -t glusterfs");
+        Path base = dir.resolve("bench-mnt");
+        List<Double> stage = new ArrayList<>();
+        List<Double> publish = new ArrayList<>();
+        List<Double> rawMount = new ArrayList<>();
+        List<Double> rawBind = new ArrayList<>();
+        Map<String, Map<String, String>> contexts = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String id = pairs.get(i)[0];
+            contexts.put(id, controller().controllerGetVolume(io.converged.gluster.csi.v1.ControllerGetVolumeRequest
+                    .newBuilder().setVolumeId(id).build()).getVolume().getVolumeContextMap());
+        }
+        for (int i = 0; i < n; i++) {
+            String id = pairs.get(i)[0];
+            Path staging = base.resolve("staging").resolve(id);
+            Path target = base.resolve("pods").resolve(id).resolve("mount");
+            try {
+                stage.add(millis(() -> node().nodeStageVolume(NodeStageVolumeRequest.newBuilder().setVolumeId(id)
+                        .setStagingTargetPath(staging.toString()).putAllVolumeContext(contexts.get(id))
+                        .setVolumeCapability(capability()).build())));
+                publish.add(millis(() -> node().nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                        .setVolumeId(id).setStagingTargetPath(staging.toString()).setTargetPath(target.toString())
+                        .setVolumeCapability(capability()).build())));
+            } finally {
+                node().nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id)
+                        .setTargetPath(target.toString()).build());
+                node().nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder().setVolumeId(id)
+                        .setStagingTargetPath(staging.toString()).build());
+            }
+            String rawName = pairs.get(i)[1];
+            Path rawDir = base.resolve("raw").resolve(rawName);
+            Path rawTarget = base.resolve("raw-pods").resolve(rawName);
+            Files.createDirectories(rawDir);
+            Files.createDirectories(rawTarget);
+            List<String> mount = List.of("mount", "-t", "glusterfs", "-o", "log-file=" + dir.resolve("bench-client-"
+                    + rawName + ".log") + ",backup-volfile-servers=" + String.join(":", peers.subList(1, peers.size())),
+                    peers.get(0) + ":/" + rawName, rawDir.toString());
+            try {
+                rawMount.add(millis(() -> must(mount)));
+                rawBind.add(millis(() -> must(List.of("mount", "--bind", rawDir.toString(), rawTarget.toString()))));
+            } finally {
+                runner.run(List.of("umount", rawTarget.toString()), Duration.ofSeconds(60));
+                runner.run(List.of("umount", rawDir.toString()), Duration.ofSeconds(60));
+            }
+        }
+        double stageMedian = Stats.median(stage);
+        double mountMedian = Stats.median(rawMount);
+        double stageRatio = Stats.ratio(stageMedian, mountMedian);
+        report.add(new Row("node", "NodeStageVolume median (n=" + stage.size() + ")", Report.millis(stageMedian),
+                Report.millis(mountMedian) + " (mount -t glusterfs)", Report.times(stageRatio), "<= 1.2x",
+                Report.verdict(stageRatio <= 1.2)));
+        double publishMedian = Stats.median(publish);
+        double bindMedian = Stats.median(rawBind);
+        report.add(new Row("node", "NodePublishVolume median", Report.millis(publishMedian),
+                Report.millis(bindMedian) + " (mount --bind)", Report.times(Stats.ratio(publishMedian, bindMedian)),
+                "<= 20 ms", Report.verdict(publishMedian <= 20)));
+        progress("node: stage " + Report.millis(stageMedian) + " vs mount " + Report.millis(mountMedian)
+                + ", publish " + Report.millis(publishMedian));
+    }
+
+    private void must(List<String> argv) throws CommandException {
+        CommandResult result = runner.run(argv, Duration.ofSeconds(120));
+        if (!result.succeeded()) {
+            throw new CommandException(String.join(" ", argv) + ": " + result.message());
+        }
+    }
+
+    // ---------------------------------------------------------------- 2. burst
+
+    private record Outcome(int successes, double wallMs, List<String> failures) {
+        double perMinute() {
+            return wallMs <= 0 ? Double.NaN : successes * 60_000.0 / wallMs;
+        }
+    }
+
+    /** K tasks started together on K threads; wall time from the start gate to the last to finish. */
+    private static Outcome together(int k, java.util.function.IntFunction<Callable<Void>> task)
+            throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(k);
+        try {
+            CountDownLatch gate = new CountDownLatch(1);
+            List<Future<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Callable<Void> one = task.apply(i);
+                futures.add(pool.submit(() -> {
+                    gate.await();
+                    return one.call();
+                }));
+            }
+            long start = System.nanoTime();
+            gate.countDown();
+            int ok = 0;
+            List<String> failures = new ArrayList<>();
+            for (Future<Void> f : futures) {
+                try {
+                    f.get(30, TimeUnit.MINUTES);
+                    ok++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failures.add(String.valueOf(e.getCause()));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    failures.add("timed out after 30 minutes");
+                    f.cancel(true);
+                }
+            }
+            return new Outcome(ok, (System.nanoTime() - start) / 1e6, failures);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void burst(int k) throws Exception {
+        progress("burst: " + k + " raw command sequences at once");
+        int retriesBefore = raw.lockRetries();
+        Outcome rawOutcome = together(k, i -> () -> {
+            rawCreate(String.format(Locale.ROOT, "raw-burst%d-%s-%02d", k, run, i));
+            return null;
+        });
+        int rawRetries = raw.lockRetries() - retriesBefore;
+        progress("burst: " + k + " CreateVolume at once");
+        Outcome csi = together(k, i -> () -> {
+            create(String.format(Locale.ROOT, "burst%d-%s-%02d", k, run, i));
+            return null;
+        });
+        csi.failures().stream().limit(3).forEach(f -> progress("burst CreateVolume failed: " + f));
+        rawOutcome.failures().stream().limit(3).forEach(f -> progress("burst raw sequence failed: " + f));
+        double ratio = Stats.ratio(csi.perMinute(), rawOutcome.perMinute());
+        String section = "burst K=" + k;
+        report.add(new Row(section, "succeeded", csi.successes() + "/" + k, rawOutcome.successes() + "/" + k, "",
+                "all", Report.verdict(csi.successes() == k)));
+        report.add(new Row(section, "wall time", Report.millis(csi.wallMs()), Report.millis(rawOutcome.wallMs()),
+                Report.times(Stats.ratio(csi.wallMs(), rawOutcome.wallMs())), "", ""));
+        report.add(new Row(section, "volumes per minute", String.format(Locale.ROOT, "%.1f", csi.perMinute()),
+                String.format(Locale.ROOT, "%.1f", rawOutcome.perMinute()), Report.times(ratio), ">= 0.8x",
+                Report.verdict(ratio >= 0.8)));
+        double serialFloor = Stats.median(rawSequenceCreates);
+        if (!Double.isNaN(serialFloor)) {
+            report.add(new Row(section, "wall vs K x serial raw floor", Report.millis(csi.wallMs()),
+                    Report.millis(k * serialFloor), Report.times(Stats.ratio(csi.wallMs(), k * serialFloor)), "", ""));
+        }
+        report.add(new Row(section, "raw lock-contention retries", Integer.toString(rawRetries), "", "", "", ""));
+        progress("burst " + k + ": CSI " + csi.successes() + "/" + k + " in " + Report.millis(csi.wallMs())
+                + ", raw " + rawOutcome.successes() + "/" + k + " in " + Report.millis(rawOutcome.wallMs()));
+    }
+
+    // ---------------------------------------------------------------- 3. scale
+
+    private void scale() throws Exception {
+        int count = raw.volumeCount();
+        progress("scale: growing the pool from " + count + " to " + scale + " volumes, one CreateVolume at a time");
+        long controllerPid = Long.parseLong(env.get("CONTROLLER_PID"));
+        List<Double> window = new ArrayList<>();
+        List<Double> lastTen = new ArrayList<>();
+        int step = Math.max(10, scale / 5 / 10 * 10);
+        int next = ((count / step) + 1) * step;
+        checkpoint(count, List.of(), controllerPid);
+        for (int i = 1; count < scale; i++) {
+            long available = Procs.availableMib();
+            if (available >= 0 && available < MIN_AVAILABLE_MIB) {
+                progress("scale: stopping at " + count + " volumes: only " + available + " MiB of memory left");
+                report.add(new Row("scale", "stopped early: memory available", available + " MiB at " + count
+                        + " volumes", "", "", "", ""));
+                checkpoint(count, window, controllerPid);
+                break;
+            }
+            String claim = String.format(Locale.ROOT, "scale-%s-%03d", run, i);
+            double ms = millis(() -> create(claim));
+            count++;
+            window.add(ms);
+            if (scale - count < 10) {
+                lastTen.add(ms);
+            }
+            if (count >= next || count >= scale) {
+                checkpoint(count, window, controllerPid);
+                window = new ArrayList<>();
+                next += step;
+            }
+        }
+        if (lastTen.isEmpty()) {
+            return;
+        }
+        double first = Stats.median(firstCreates);
+        double last = Stats.median(lastTen);
+        double ratio = Stats.ratio(last, first);
+        report.add(new Row("scale", "CreateVolume at volumes " + (scale - 9) + "-" + scale + " vs first ten",
+                Report.millis(last), Report.millis(first) + " (first ten)", Report.times(ratio), "<= 1.2x",
+                Report.verdict(ratio <= 1.2)));
+    }
+
+    private void checkpoint(int count, List<Double> window, long controllerPid) {
+        Procs.Gluster gluster = Procs.glusterOf(dir, peers);
+        long rss = Procs.rssKib(controllerPid);
+        report.add(new Row("scale", "pool of " + count + " volumes", window.isEmpty() ? "-"
+                : Report.millis(Stats.median(window)) + " per create (median of last " + window.size() + ")",
+                "", "", "", ""));
+        report.add(new Row("scale", "  controller RSS / gluster processes (bricks) / their RSS",
+                rss / 1024 + " MiB / " + gluster.processes() + " (" + gluster.brickProcesses() + ") / "
+                        + gluster.rssKib() / 1024 + " MiB", "", "", "", ""));
+        progress("scale: " + count + " volumes, controller " + rss / 1024 + " MiB, " + gluster.processes()
+                + " gluster processes, " + gluster.rssKib() / 1024 + " MiB");
+    }
+
+    // ---------------------------------------------------------------- clean-up
+
+    /** Removes everything this run made, eight at a time, so deploy/local/down has little to do. */
+    private void cleanUp() throws InterruptedException {
+        List<String> csi = new ArrayList<>(csiVolumes.keySet());
+        List<String> raws = new ArrayList<>(rawVolumes.keySet());
+        if (csi.isEmpty() && raws.isEmpty()) {
+            return;
+        }
+        Collections.sort(csi);
+        progress("clean-up: deleting " + csi.size() + " CSI and " + raws.size() + " raw volumes, 8 at a time");
+        AtomicInteger failed = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            csi.forEach(id -> futures.add(pool.submit(() -> {
+                try {
+                    delete(id);
+                } catch (RuntimeException e) {
+                    failed.incrementAndGet();
+                    progress("clean-up: DeleteVolume " + id + " failed: " + e.getMessage());
+                }
+            })));
+            raws.forEach(name -> futures.add(pool.submit(() -> {
+                try {
+                    rawDelete(name);
+                } catch (CommandException e) {
+                    failed.incrementAndGet();
+                    progress("clean-up: raw delete " + name + " failed: " + e.getMessage());
+                }
+            })));
+            for (Future<?> f : futures) {
+                try {
+                    f.get(30, TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    failed.incrementAndGet();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double wall = (System.nanoTime() - start) / 1e6;
+        if (!csi.isEmpty() && csi.size() + raws.size() >= 20) {
+            report.add(new Row("clean-up", "delete " + (csi.size() + raws.size()) + " volumes, 8 at a time",
+                    Report.millis(wall) + " (" + failed.get() + " failed)", "", "", "", ""));
+        }
+        progress("clean-up: done in " + Report.millis(wall) + ", " + failed.get() + " failed");
+    }
+
+    // ---------------------------------------------------------------- for Footprint
+
+    Path dir() {
+        return dir;
+    }
+
+    EnvFile env() {
+        return env;
+    }
+
+    int footprintRuns() {
+        return footprintRuns;
+    }
+
+    Report report() {
+        return report;
+    }
+
+    void note(String message) {
+        progress(message);
+    }
+
+    static boolean probeReady(Path socket) {
+        try (UnixChannel channel = UnixChannel.open(new Endpoint(socket))) {
+            return IdentityGrpc.newBlockingStub(channel.channel()).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .probe(ProbeRequest.getDefaultInstance()).getReady().getValue();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
