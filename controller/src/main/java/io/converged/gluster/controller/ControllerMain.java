@@ -6,13 +6,17 @@ import io.converged.gluster.controller.peer.PeersFile;
 import io.converged.gluster.controller.peer.PoolFormation;
 import io.converged.gluster.controller.peer.PoolKeeper;
 import io.converged.gluster.controller.provision.BrickCarver;
-import io.converged.gluster.controller.provision.GlusterProvisioner;
+import io.converged.gluster.controller.provision.GlusterPool;
+import io.converged.gluster.controller.provision.GlusterVolumes;
 import io.converged.gluster.controller.provision.Step;
-import io.converged.gluster.csi.runtime.Flags;
+import io.converged.gluster.controller.provision.VolumeBackend;
+import io.converged.gluster.controller.provision.VolumeCreator;
+import io.converged.gluster.controller.provision.VolumeRemover;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
 import io.converged.gluster.csi.runtime.Readiness;
 import io.converged.gluster.csi.runtime.ServerLauncher;
+import io.converged.gluster.csi.runtime.ServerOptions;
 import io.converged.gluster.csi.runtime.UsageException;
 import io.grpc.BindableService;
 import java.nio.file.Files;
@@ -21,10 +25,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Starts the CSI controller server: the only place its parts are wired together. */
-public final class ControllerMain {
+/** The controller server's command line, and the only place its parts are wired together. */
+@Command(name = "gluster-csi-controller", mixinStandardHelpOptions = true,
+        versionProvider = ServerLauncher.Version.class, sortOptions = false, usageHelpWidth = 100,
+        description = "CSI controller for GlusterFS running converged in Kubernetes: turns volume requests into"
+                + " replicated, quota-capped gluster volumes on brick directories of the peer pods.")
+public final class ControllerMain implements ServerLauncher.ServerCommand {
     static {
         // First, before any logger exists (LOG below is one): the log manager that keeps shutdown logs.
         LogSetup.early();
@@ -38,57 +52,63 @@ public final class ControllerMain {
      */
     static final String CRASH_AT = "GLUSTER_CSI_CRASH_AT";
 
-    private ControllerMain() {
-    }
+    @Mixin
+    private ServerOptions server;
 
-    static Flags flags() {
-        return ServerLauncher.standardFlags("gluster-csi-controller",
-                "CSI controller for GlusterFS running converged in Kubernetes: turns volume requests into\n"
-                        + "replicated, quota-capped gluster volumes on brick directories of the peer pods.",
-                "unix:///csi/csi.sock")
-                .option("peers-file", "", "local mode: read the peers from this file instead of Kubernetes"
-                        + " (format: see PeersFile; deploy/local/up writes one)")
-                .option("peer-namespace", "gluster", "namespace of the gluster peer pods")
-                .option("peer-selector", "app.kubernetes.io/name=glusterfs-peer", "label selector of the peer pods")
-                .option("peer-container", "glusterfs", "container of the peer pod that runs glusterd")
-                .option("pool-check-interval", "30", "seconds between checks that every discovered peer is in the"
-                        + " trusted pool (missing ones are probed in)")
-                .option("allowed-brick-roots", "/mnt", "comma-separated directories a StorageClass brickRoot must"
-                        + " lie in");
-    }
+    @Option(names = "--peers-file", paramLabel = "FILE",
+            description = "local mode: read the peers from this file instead of Kubernetes (one per line:"
+                    + " ADDRESS GLUSTERD_SOCKET BRICK_PREFIX [zone=Z] [node=N]; deploy/local/up writes one)")
+    private Path peersFile;
+
+    @Option(names = "--peer-namespace", defaultValue = "gluster",
+            description = "namespace of the gluster peer pods. Default: ${DEFAULT-VALUE}")
+    private String peerNamespace;
+
+    @Option(names = "--peer-selector", defaultValue = "app.kubernetes.io/name=glusterfs-peer",
+            description = "label selector of the peer pods (Running and Ready ones are used)."
+                    + " Default: ${DEFAULT-VALUE}")
+    private String peerSelector;
+
+    @Option(names = "--peer-container", defaultValue = "glusterfs",
+            description = "container of the peer pod that runs glusterd. Default: ${DEFAULT-VALUE}")
+    private String peerContainer;
+
+    @Option(names = "--pool-check-interval", defaultValue = "30", paramLabel = "SECONDS",
+            description = "seconds between checks that every discovered peer is in the trusted pool (missing ones"
+                    + " are probed in). Default: ${DEFAULT-VALUE}")
+    private int poolCheckSeconds;
+
+    @Option(names = "--allowed-brick-roots", defaultValue = "/mnt", split = ",", paramLabel = "DIR[,DIR...]",
+            description = "directories a StorageClass brickRoot must lie in. Default: ${DEFAULT-VALUE}")
+    private List<String> allowedBrickRoots;
 
     public static void main(String[] args) {
-        int code = ServerLauncher.run(flags(), args, ControllerMain::assemble, System.out, System.err);
+        int code = ServerLauncher.run(new ControllerMain(), args, System.out, System.err);
         if (code != 0) {
             System.exit(code);
         }
     }
 
-    static ServerLauncher.Assembly assemble(Flags.Parsed flags) throws UsageException {
-        List<String> allowedRoots = Arrays.stream(flags.get("allowed-brick-roots").split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        for (String root : allowedRoots) {
-            if (!root.startsWith("/") || root.contains("..")) {
-                throw new UsageException("--allowed-brick-roots needs absolute paths without '..', got '" + root + "'");
-            }
+    @Override
+    public ServerOptions server() {
+        return server;
+    }
+
+    @Override
+    public ServerLauncher.Assembly assemble() throws UsageException {
+        List<String> roots = brickRoots(allowedBrickRoots);
+        if (poolCheckSeconds < 1) {
+            throw new UsageException("--pool-check-interval must be at least 1 second");
         }
-        if (allowedRoots.isEmpty()) {
-            throw new UsageException("--allowed-brick-roots is empty; no StorageClass could place a brick");
-        }
-        PeerSource peers = peerSource(flags);
-        GlusterProvisioner backend = new GlusterProvisioner(peers, new BrickCarver(Clock.systemUTC()),
-                crashSwitch(System.getenv(CRASH_AT)), allowedRoots);
-        ControllerService controller = new ControllerService(backend, allowedRoots);
+        PeerSource peers = peerSource();
+        VolumeBackend backend = backend(peers, roots, crashSwitch(System.getenv(CRASH_AT)));
+        ControllerService controller = new ControllerService(backend, roots);
         Readiness readiness = new CachedReadiness(() -> controller.ready()
                 ? Readiness.Status.READY
                 : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")"), Duration.ofSeconds(2));
         IdentityService identity = new IdentityService(
                 List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()), readiness);
-        int interval = flags.getInt("pool-check-interval");
-        if (interval < 1) {
-            throw new UsageException("--pool-check-interval must be at least 1 second");
-        }
-        PoolKeeper keeper = new PoolKeeper(peers, new PoolFormation(), Duration.ofSeconds(interval));
+        PoolKeeper keeper = new PoolKeeper(peers, new PoolFormation(), Duration.ofSeconds(poolCheckSeconds));
         return new ServerLauncher.Assembly() {
             @Override
             public List<BindableService> services() {
@@ -105,6 +125,36 @@ public final class ControllerMain {
                 keeper.close();
             }
         };
+    }
+
+    /**
+     * The gluster backend and its parts: the pool it asks (with the executor for placement's
+     * lookups), the remover (volume stops one at a time) and the creator (GID choices one at a time).
+     */
+    public static VolumeBackend backend(PeerSource peers, List<String> allowedBrickRoots, Step.Listener listener) {
+        BrickCarver carver = new BrickCarver(Clock.systemUTC());
+        ExecutorService lookups = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "placement-lookup");
+            thread.setDaemon(true);
+            return thread;
+        });
+        GlusterPool pool = new GlusterPool(peers, carver, lookups);
+        VolumeRemover remover = new VolumeRemover(pool, carver, listener, allowedBrickRoots, new ReentrantLock(true));
+        VolumeCreator creator = new VolumeCreator(pool, carver, remover, listener, new ReentrantLock());
+        return new GlusterVolumes(pool, creator, remover);
+    }
+
+    static List<String> brickRoots(List<String> flag) throws UsageException {
+        List<String> roots = flag.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        for (String root : roots) {
+            if (!root.startsWith("/") || root.contains("..")) {
+                throw new UsageException("--allowed-brick-roots needs absolute paths without '..', got '" + root + "'");
+            }
+        }
+        if (roots.isEmpty()) {
+            throw new UsageException("--allowed-brick-roots is empty; no StorageClass could place a brick");
+        }
+        return roots;
     }
 
     /** The listener {@link #CRASH_AT} asks for: none when unset, a halt at the named step otherwise. */
@@ -128,15 +178,13 @@ public final class ControllerMain {
         };
     }
 
-    private static PeerSource peerSource(Flags.Parsed flags) throws UsageException {
-        String file = flags.get("peers-file");
-        if (!file.isEmpty()) {
-            Path path = Path.of(file);
-            if (!Files.isReadable(path)) {
-                throw new UsageException("--peers-file " + file + " cannot be read");
+    private PeerSource peerSource() throws UsageException {
+        if (peersFile != null) {
+            if (!Files.isReadable(peersFile)) {
+                throw new UsageException("--peers-file " + peersFile + " cannot be read");
             }
-            return new PeersFile(path);
+            return new PeersFile(peersFile);
         }
-        return KubePeers.create(flags.get("peer-namespace"), flags.get("peer-selector"), flags.get("peer-container"));
+        return KubePeers.create(peerNamespace, peerSelector, peerContainer);
     }
 }

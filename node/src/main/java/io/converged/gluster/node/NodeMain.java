@@ -1,15 +1,14 @@
 package io.converged.gluster.node;
 
 import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.runtime.Endpoint;
-import io.converged.gluster.csi.runtime.Flags;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
 import io.converged.gluster.csi.runtime.ServerLauncher;
+import io.converged.gluster.csi.runtime.ServerOptions;
 import io.converged.gluster.csi.runtime.UsageException;
+import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.converged.gluster.node.csi.NodeService;
 import io.converged.gluster.node.csi.StartupHealer;
-import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.converged.gluster.node.mount.CommandMounter;
 import io.converged.gluster.node.mount.StageRecords;
 import io.converged.gluster.node.mount.VolumeMounts;
@@ -21,55 +20,70 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** Starts the CSI node server: the only place its parts are wired together. */
-public final class NodeMain {
+/** The node server's command line, and the only place its parts are wired together. */
+@Command(name = "gluster-csi-node", mixinStandardHelpOptions = true, versionProvider = ServerLauncher.Version.class,
+        sortOptions = false, usageHelpWidth = 100,
+        description = "CSI node plugin for GlusterFS: FUSE-mounts provisioned gluster volumes for the pods of this"
+                + " node.")
+public final class NodeMain implements ServerLauncher.ServerCommand {
     static final Duration STAT_TIMEOUT = Duration.ofSeconds(10);
 
-    private NodeMain() {
-    }
+    @Mixin
+    private ServerOptions server;
 
-    static Flags flags() {
-        return ServerLauncher.standardFlags("gluster-csi-node",
-                "CSI node plugin for GlusterFS: FUSE-mounts provisioned gluster volumes for the pods of\n"
-                        + "this node.",
-                "unix:///csi/csi.sock")
-                .option("node-id", "", "this node's id for the controller (default: $KUBE_NODE_NAME, else"
-                        + " $NODE_NAME, else the host name)")
-                .option("state-dir", "", "where the registry of staged volumes lives, healed at start; must"
-                        + " survive restarts (default: 'staged' beside the endpoint socket)")
-                .option("client-log-dir", "/var/log/glusterfs/csi", "one gluster FUSE client log per volume here")
-                .option("mount-timeout", "60", "seconds any mount or unmount may take before it is killed");
-    }
+    @Option(names = "--node-id", defaultValue = "",
+            description = "this node's id for the controller (default: $KUBE_NODE_NAME, else $NODE_NAME, else the"
+                    + " host name)")
+    private String nodeId;
+
+    @Option(names = "--state-dir", defaultValue = "",
+            description = "where the registry of staged volumes lives, healed at start; must survive restarts"
+                    + " (default: 'staged' beside the endpoint socket)")
+    private String stateDir;
+
+    @Option(names = "--client-log-dir", defaultValue = "/var/log/glusterfs/csi",
+            description = "one gluster FUSE client log per volume here. Default: ${DEFAULT-VALUE}")
+    private String clientLogDir;
+
+    @Option(names = "--mount-timeout", defaultValue = "60", paramLabel = "SECONDS",
+            description = "seconds any mount or unmount may take before it is killed. Default: ${DEFAULT-VALUE}")
+    private int mountTimeoutSeconds;
 
     public static void main(String[] args) {
         LogSetup.early();
-        int code = ServerLauncher.run(flags(), args, NodeMain::assemble, System.out, System.err);
+        int code = ServerLauncher.run(new NodeMain(), args, System.out, System.err);
         if (code != 0) {
             System.exit(code);
         }
     }
 
-    static ServerLauncher.Assembly assemble(Flags.Parsed flags) throws UsageException, IOException {
-        int mountSeconds = flags.getInt("mount-timeout");
-        if (mountSeconds < 1) {
+    @Override
+    public ServerOptions server() {
+        return server;
+    }
+
+    @Override
+    public ServerLauncher.Assembly assemble() throws UsageException, IOException {
+        if (mountTimeoutSeconds < 1) {
             throw new UsageException("--mount-timeout must be at least 1 second");
         }
-        Path clientLogDir = absolute("client-log-dir", flags.get("client-log-dir"));
-        Path stateDir = flags.get("state-dir").isEmpty()
-                ? Endpoint.parse(flags.get("endpoint")).socket().resolveSibling("staged")
-                : absolute("state-dir", flags.get("state-dir"));
+        Path logs = absolute("client-log-dir", clientLogDir);
+        Path state = stateDir.isEmpty() ? server.endpoint().socket().resolveSibling("staged")
+                : absolute("state-dir", stateDir);
 
         NodeReadiness readiness = new NodeReadiness(Path.of("/dev/fuse"),
                 List.of(Path.of("/sbin/mount.glusterfs"), Path.of("/usr/sbin/mount.glusterfs")));
         IdentityService identity = new IdentityService(List.of(), readiness);
         CommandMounter mounter = new CommandMounter(new LocalCommandRunner(), Path.of("/proc/self/mountinfo"),
-                Duration.ofSeconds(mountSeconds), STAT_TIMEOUT);
-        StageRecords records = new StageRecords(stateDir);
+                Duration.ofSeconds(mountTimeoutSeconds), STAT_TIMEOUT);
+        StageRecords records = new StageRecords(state);
         VolumeMounts volumes = new VolumeMounts(mounter, records);
         VolumeLocks locks = new VolumeLocks();
-        NodeService node = new NodeService(volumes, locks, nodeId(flags.get("node-id"), System.getenv()),
-                clientLogDir);
+        NodeService node = new NodeService(volumes, locks, nodeId(nodeId, System.getenv()), logs);
         StartupHealer healer = new StartupHealer(records, volumes, locks);
         return new ServerLauncher.Assembly() {
             @Override

@@ -103,9 +103,11 @@ class NodeGlusterIT {
     void startNodeServer() throws Exception {
         POOL.pool().watchMountsUnder(dir);
         Path socket = dir.resolve("csi.sock");
-        ServerLauncher.Assembly assembly = NodeMain.assemble(NodeMain.flags().parse(new String[] {
-            "--endpoint", "unix://" + socket, "--state-dir", dir.resolve("state").toString(),
-            "--client-log-dir", dir.resolve("logs").toString(), "--node-id", "it-node", "--mount-timeout", "30"}));
+        NodeMain command = new NodeMain();
+        ServerLauncher.commandLine(command).parseArgs("--endpoint", "unix://" + socket,
+                "--state-dir", dir.resolve("state").toString(), "--client-log-dir", dir.resolve("logs").toString(),
+                "--node-id", "it-node", "--mount-timeout", "30");
+        ServerLauncher.Assembly assembly = command.assemble();
         server = UnixSocketServer.start(new Endpoint(socket), assembly.services(), new RpcInterceptor(null));
         assembly.started();
         channel = UnixChannel.open(new Endpoint(socket));

@@ -3,6 +3,7 @@ package io.converged.gluster.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.converged.gluster.csi.runtime.ServerLauncher;
 import io.converged.gluster.csi.runtime.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +25,21 @@ class NodeMainTest {
 
     @Test
     void helpListsTheNodeFlags() {
-        assertThat(NodeMain.flags().usage()).contains("--node-id", "--state-dir", "--client-log-dir",
-                "--mount-timeout", "KUBE_NODE_NAME");
+        assertThat(ServerLauncher.commandLine(new NodeMain()).getUsageMessage()).contains("--node-id", "--state-dir",
+                "--client-log-dir", "--mount-timeout", "KUBE_NODE_NAME", "--endpoint", "--log-level");
+    }
+
+    private static NodeMain parsed(String... args) {
+        NodeMain command = new NodeMain();
+        ServerLauncher.commandLine(command).parseArgs(args);
+        return command;
     }
 
     @Test
     void relativeDirectoriesAndZeroTimeoutsAreUsageErrors() {
-        assertThatThrownBy(() -> NodeMain.assemble(NodeMain.flags().parse(new String[] {"--state-dir", "rel"})))
+        assertThatThrownBy(() -> parsed("--state-dir", "rel").assemble())
                 .isInstanceOf(UsageException.class).hasMessageContaining("--state-dir");
-        assertThatThrownBy(() -> NodeMain.assemble(NodeMain.flags().parse(new String[] {"--mount-timeout", "0"})))
+        assertThatThrownBy(() -> parsed("--mount-timeout", "0").assemble())
                 .isInstanceOf(UsageException.class).hasMessageContaining("--mount-timeout");
     }
 }

@@ -2,14 +2,15 @@ package io.converged.gluster.controller.csi;
 
 import com.google.protobuf.Int64Value;
 import io.converged.gluster.controller.provision.Capacity;
-import io.converged.gluster.controller.provision.ProvisionException;
+import io.converged.gluster.controller.provision.ProvisionedVolume;
 import io.converged.gluster.controller.provision.StorageClassParameters;
-import io.converged.gluster.controller.provision.Volume;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeHealth;
 import io.converged.gluster.controller.provision.VolumeNames;
-import io.converged.gluster.controller.provision.VolumeSpec;
+import io.converged.gluster.controller.provision.VolumeRequest;
 import io.converged.gluster.csi.context.VolumeContext;
+import io.converged.gluster.csi.runtime.Answers;
+import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeResponse;
@@ -29,6 +30,7 @@ import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ListVolumesResponse;
 import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesRequest;
 import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesResponse;
+import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCondition;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -59,31 +61,12 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         this.allowedBrickRoots = List.copyOf(allowedBrickRoots);
     }
 
-    /** A call body that may fail with any of the typed exceptions {@link Statuses} knows. */
-    @FunctionalInterface
-    private interface Call<A> {
-        A run() throws Exception;
-    }
-
-    private static <A> void answer(StreamObserver<A> out, Call<A> call) {
-        A response;
-        try {
-            response = call.run();
-        } catch (Exception | Error e) {
-            // An Error too (a class that cannot load, an assertion): gRPC would answer it UNKNOWN.
-            out.onError(Statuses.of(e));
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
-    }
-
     @Override
     public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> out) {
-        answer(out, () -> {
-            VolumeSpec spec = Requests.volumeSpec(request, allowedBrickRoots);
-            try (VolumeLocks.Held held = locks.acquire(spec.volumeName())) {
-                Volume volume = backend.create(spec);
+        Answers.answer(out, () -> {
+            VolumeRequest volumeRequest = ControllerRequests.volumeRequest(request, allowedBrickRoots);
+            try (VolumeLocks.Held held = locks.acquire(volumeRequest.volumeName())) {
+                ProvisionedVolume volume = backend.create(volumeRequest);
                 return CreateVolumeResponse.newBuilder().setVolume(toCsi(volume)).build();
             }
         });
@@ -91,8 +74,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     @Override
     public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> out) {
-        answer(out, () -> {
-            String id = Requests.volumeId(request.getVolumeId());
+        Answers.answer(out, () -> {
+            String id = ControllerRequests.volumeId(request.getVolumeId());
             if (!VolumeNames.isValidVolumeId(id)) {
                 // No volume of ours can have this id, so there is nothing to delete.
                 return DeleteVolumeResponse.getDefaultInstance();
@@ -107,18 +90,18 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     @Override
     public void controllerExpandVolume(ControllerExpandVolumeRequest request,
             StreamObserver<ControllerExpandVolumeResponse> out) {
-        answer(out, () -> {
-            String id = Requests.existingVolumeId(request.getVolumeId());
+        Answers.answer(out, () -> {
+            String id = ControllerRequests.existingVolumeId(request.getVolumeId());
             if (!request.hasCapacityRange()) {
-                throw Statuses.invalid("capacity_range is required to expand a volume");
+                throw CsiException.invalidArgument("capacity_range is required to expand a volume");
             }
             long bytes = Capacity.choose(request.getCapacityRange().getRequiredBytes(),
                     request.getCapacityRange().getLimitBytes());
             if (request.hasVolumeCapability()) {
-                Requests.checkCapabilities(List.of(request.getVolumeCapability()));
+                ControllerRequests.checkCapabilities(List.of(request.getVolumeCapability()));
             }
             try (VolumeLocks.Held held = locks.acquire(id)) {
-                Volume volume = backend.expand(id, bytes);
+                ProvisionedVolume volume = backend.expand(id, bytes);
                 return ControllerExpandVolumeResponse.newBuilder()
                         .setCapacityBytes(volume.capacityBytes())
                         .setNodeExpansionRequired(false)
@@ -130,14 +113,14 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     @Override
     public void validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest request,
             StreamObserver<ValidateVolumeCapabilitiesResponse> out) {
-        answer(out, () -> {
-            String id = Requests.existingVolumeId(request.getVolumeId());
+        Answers.answer(out, () -> {
+            String id = ControllerRequests.existingVolumeId(request.getVolumeId());
             if (request.getVolumeCapabilitiesCount() == 0) {
-                throw Statuses.invalid("volume_capabilities is required");
+                throw CsiException.invalidArgument("volume_capabilities is required");
             }
-            Volume volume = backend.find(id).orElseThrow(() -> new ProvisionException(
-                    ProvisionException.Kind.NOT_FOUND, "volume " + id + " does not exist"));
-            String unsupported = Requests.unsupportedCapability(request.getVolumeCapabilitiesList());
+            ProvisionedVolume volume = backend.find(id).orElseThrow(() -> CsiException.notFound("volume " + id
+                    + " does not exist"));
+            String unsupported = ControllerRequests.unsupportedCapability(request.getVolumeCapabilitiesList());
             if (unsupported != null) {
                 return ValidateVolumeCapabilitiesResponse.newBuilder().setMessage(unsupported).build();
             }
@@ -152,17 +135,17 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     @Override
     public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             if (request.getMaxEntries() < 0) {
-                throw Statuses.invalid("max_entries may not be negative");
+                throw CsiException.invalidArgument("max_entries may not be negative");
             }
-            List<Volume> volumes = backend.list();
+            List<ProvisionedVolume> volumes = backend.list();
             int start = ListPages.start(volumes, request.getStartingToken());
             int end = request.getMaxEntries() == 0 ? volumes.size()
                     : Math.min(volumes.size(), start + request.getMaxEntries());
             Map<String, VolumeHealth> health = backend.healthOfAll();
             ListVolumesResponse.Builder response = ListVolumesResponse.newBuilder();
-            for (Volume volume : volumes.subList(start, end)) {
+            for (ProvisionedVolume volume : volumes.subList(start, end)) {
                 VolumeHealth h = health.getOrDefault(volume.id(), VolumeHealth.OK);
                 response.addEntries(ListVolumesResponse.Entry.newBuilder()
                         .setVolume(toCsi(volume))
@@ -177,11 +160,11 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     @Override
     public void getCapacity(GetCapacityRequest request, StreamObserver<GetCapacityResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(),
                     allowedBrickRoots);
             if (request.getVolumeCapabilitiesCount() > 0) {
-                Requests.checkCapabilities(request.getVolumeCapabilitiesList());
+                ControllerRequests.checkCapabilities(request.getVolumeCapabilitiesList());
             }
             long largest = backend.largestPlaceable(parameters);
             return GetCapacityResponse.newBuilder()
@@ -195,10 +178,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     @Override
     public void controllerGetVolume(ControllerGetVolumeRequest request,
             StreamObserver<ControllerGetVolumeResponse> out) {
-        answer(out, () -> {
-            String id = Requests.existingVolumeId(request.getVolumeId());
-            Volume volume = backend.find(id).orElseThrow(() -> new ProvisionException(
-                    ProvisionException.Kind.NOT_FOUND, "volume " + id + " does not exist"));
+        Answers.answer(out, () -> {
+            String id = ControllerRequests.existingVolumeId(request.getVolumeId());
+            ProvisionedVolume volume = backend.find(id).orElseThrow(() -> CsiException.notFound("volume " + id
+                    + " does not exist"));
             return ControllerGetVolumeResponse.newBuilder()
                     .setVolume(toCsi(volume))
                     .setStatus(ControllerGetVolumeResponse.VolumeStatus.newBuilder()
@@ -224,8 +207,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         return VolumeCondition.newBuilder().setAbnormal(health.abnormal()).setMessage(health.message()).build();
     }
 
-    static io.converged.gluster.csi.v1.Volume toCsi(Volume volume) {
-        return io.converged.gluster.csi.v1.Volume.newBuilder()
+    static Volume toCsi(ProvisionedVolume volume) {
+        return Volume.newBuilder()
                 .setVolumeId(volume.id())
                 .setCapacityBytes(volume.capacityBytes())
                 .putAllVolumeContext(context(volume))
@@ -233,13 +216,13 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     }
 
     /** The volume attributes the node reads and {@code kubectl describe pv} shows. */
-    static Map<String, String> context(Volume volume) {
+    static Map<String, String> context(ProvisionedVolume volume) {
         Map<String, String> context = new TreeMap<>();
         context.put(VolumeContext.GLUSTER_VOLUME, volume.id());
         context.put(VolumeContext.SERVERS, String.join(",", volume.servers()));
         context.put(VolumeContext.REPLICA, Integer.toString(volume.replica()));
         context.put(VolumeContext.ARBITER, Boolean.toString(volume.arbiter()));
-        context.put(VolumeContext.BRICKS, String.join(",", volume.bricks().stream().map(Volume.Brick::toString).toList()));
+        context.put(VolumeContext.BRICKS, String.join(",", volume.bricks().stream().map(ProvisionedVolume.Brick::toString).toList()));
         context.put(VolumeContext.BRICK_ROOT, volume.brickRoot());
         volume.gid().ifPresent(gid -> context.put(VolumeContext.GID, Integer.toString(gid)));
         context.put(VolumeContext.QUOTA_BYTES, Long.toString(volume.capacityBytes()));

@@ -1,8 +1,7 @@
 package io.converged.gluster.controller.csi;
 
-import io.converged.gluster.controller.provision.Volume;
-import io.grpc.Status;
-import io.grpc.StatusException;
+import io.converged.gluster.controller.provision.ProvisionedVolume;
+import io.converged.gluster.csi.runtime.CsiException;
 import java.util.List;
 
 /**
@@ -14,12 +13,12 @@ final class ListPages {
     private ListPages() {
     }
 
-    static String token(Volume firstOfNextPage) {
+    static String token(ProvisionedVolume firstOfNextPage) {
         return firstOfNextPage.id();
     }
 
     /** The index to start from for the token (0 for none). */
-    static int start(List<Volume> sorted, String token) throws StatusException {
+    static int start(List<ProvisionedVolume> sorted, String token) throws CsiException {
         if (token.isEmpty()) {
             return 0;
         }
@@ -28,7 +27,7 @@ final class ListPages {
                 return i;
             }
         }
-        throw Status.ABORTED.withDescription("starting_token '" + token
-                + "' no longer names a volume (it was deleted since); list again from the start").asException();
+        throw CsiException.aborted("starting_token '" + token
+                + "' no longer names a volume (it was deleted since); list again from the start");
     }
 }

@@ -105,8 +105,11 @@ public final class GlusterCli {
             List<VolumeInfo> all = GlusterXml.volumeInfo(execute(List.of("volume", "info",
                     GlusterNames.requireVolume(volume))));
             return all.stream().filter(v -> v.name().equals(volume)).findFirst();
-        } catch (VolumeNotFoundException e) {
-            return Optional.empty();
+        } catch (GlusterException e) {
+            if (e.is(GlusterException.Kind.VOLUME_NOT_FOUND)) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 
@@ -134,9 +137,9 @@ public final class GlusterCli {
     // ---------------------------------------------------------------- volumes, write
 
     /** {@code volume create} as the spec says; the brick directories must exist on their peers. */
-    public void createVolume(VolumeSpec spec) throws GlusterException {
+    public void createVolume(VolumeLayout layout) throws GlusterException {
         List<String> args = new ArrayList<>(List.of("volume"));
-        args.addAll(spec.createArgs());
+        args.addAll(layout.createArgs());
         execute(args);
     }
 
@@ -208,10 +211,13 @@ public final class GlusterCli {
         for (int attempt = 1;; attempt++) {
             try {
                 return once(args);
-            } catch (LockContentionException e) {
+            } catch (GlusterException e) {
+                if (!e.is(GlusterException.Kind.LOCK_CONTENTION)) {
+                    throw e;
+                }
                 if (attempt >= retry.maxAttempts()) {
-                    throw new LockContentionException(e.getMessage() + " (still after " + attempt + " attempts)",
-                            e.opErrno());
+                    throw new GlusterException(GlusterException.Kind.LOCK_CONTENTION, e.getMessage() + " (still after "
+                            + attempt + " attempts)", e.opErrno());
                 }
                 Duration delay = retry.delayAfter(attempt, random);
                 int tried = attempt;
@@ -237,7 +243,8 @@ public final class GlusterCli {
         try {
             result = runner.run(argv, timeout);
         } catch (CommandException e) {
-            throw new GlusterdUnreachableException(command + " on " + runner.describe() + ": " + e.getMessage(), e);
+            throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on " + runner.describe()
+                    + ": " + e.getMessage(), e);
         }
         if (GlusterXml.isXml(result.stdout())) {
             GlusterXml.Envelope envelope = GlusterXml.parse(result.stdout());

@@ -15,17 +15,7 @@ public final class GlusterErrors {
      */
     public static GlusterException classify(String errstr, int opErrno, String command) {
         String said = errstr == null || errstr.isBlank() ? "(gluster gave no reason)" : errstr.strip();
-        String message = command + ": " + said;
-        GlusterException.Kind kind = kindOf(said);
-        return switch (kind) {
-            case VOLUME_EXISTS -> new VolumeExistsException(message, opErrno);
-            case VOLUME_NOT_FOUND -> new VolumeNotFoundException(message, opErrno);
-            case BRICK_IN_USE -> new BrickInUseException(message, opErrno);
-            case PEER_NOT_CONNECTED -> new PeerNotConnectedException(message, opErrno);
-            case LOCK_CONTENTION -> new LockContentionException(message, opErrno);
-            case GLUSTERD_UNREACHABLE -> new GlusterdUnreachableException(message);
-            default -> new GlusterException(kind, message, opErrno);
-        };
+        return new GlusterException(kindOf(said), command + ": " + said, opErrno);
     }
 
     /** The kind of a gluster error message. Order matters: the most specific phrases come first. */

@@ -1,7 +1,6 @@
 package io.converged.gluster.controller.peer;
 
 import io.converged.gluster.controller.gluster.GlusterException;
-import io.converged.gluster.controller.gluster.GlusterdUnreachableException;
 import io.converged.gluster.controller.gluster.PoolPeer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ public final class PoolFormation {
     /**
      * Probes the discovered peers that are not yet pooled.
      *
-     * @throws GlusterdUnreachableException when no discovered peer's glusterd answers
+     * @throws GlusterException of kind GLUSTERD_UNREACHABLE when no discovered peer's glusterd answers
      */
     public Report form(List<Peer> discovered) throws GlusterException {
         Peer anchor = null;
@@ -74,7 +73,7 @@ public final class PoolFormation {
             }
         }
         if (anchor == null) {
-            throw new GlusterdUnreachableException("no peer's glusterd answers"
+            throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, "no peer's glusterd answers"
                     + (lastFailure == null ? " (no peers)" : "; last: " + lastFailure.getMessage()), lastFailure);
         }
         List<Peer> probed = new ArrayList<>();

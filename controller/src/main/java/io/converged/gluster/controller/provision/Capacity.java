@@ -1,5 +1,7 @@
 package io.converged.gluster.controller.provision;
 
+import io.converged.gluster.csi.runtime.CsiException;
+
 /**
  * Chooses a volume's size from a CSI capacity range. Gluster quotas are set in whole mebibytes, so
  * sizes are rounded up to one; a request without a range gets {@link #DEFAULT_BYTES}.
@@ -20,26 +22,26 @@ public final class Capacity {
     /**
      * The size to provision for {@code required ≤ size ≤ limit} (0 meaning unset, as in CSI).
      *
-     * @throws CapacityOutOfRangeException when no whole-MiB size in the range is allowed
+     * @throws CsiException when no whole-MiB size in the range is allowed
      */
-    public static long choose(long requiredBytes, long limitBytes) throws CapacityOutOfRangeException {
+    public static long choose(long requiredBytes, long limitBytes) throws CsiException {
         if (requiredBytes < 0 || limitBytes < 0) {
-            throw new CapacityOutOfRangeException("capacity_range may not be negative (required " + requiredBytes
+            throw CsiException.outOfRange("capacity_range may not be negative (required " + requiredBytes
                     + ", limit " + limitBytes + ")");
         }
         if (limitBytes > 0 && requiredBytes > limitBytes) {
-            throw new CapacityOutOfRangeException("capacity_range required_bytes " + requiredBytes
+            throw CsiException.outOfRange("capacity_range required_bytes " + requiredBytes
                     + " is above limit_bytes " + limitBytes);
         }
         long wanted = requiredBytes > 0 ? requiredBytes : limitBytes > 0 ? Math.min(DEFAULT_BYTES, limitBytes)
                 : DEFAULT_BYTES;
         if (wanted > MAXIMUM_BYTES) {
-            throw new CapacityOutOfRangeException("capacity " + wanted + " bytes is above the largest quota, "
+            throw CsiException.outOfRange("capacity " + wanted + " bytes is above the largest quota, "
                     + MAXIMUM_BYTES + " bytes");
         }
         long size = Math.max(roundUpToMib(wanted), MINIMUM_BYTES);
         if (limitBytes > 0 && size > limitBytes) {
-            throw new CapacityOutOfRangeException("the smallest size this driver can provision for the range is "
+            throw CsiException.outOfRange("the smallest size this driver can provision for the range is "
                     + size + " bytes (whole MiB, at least " + MINIMUM_BYTES / MIB + " MiB), above limit_bytes "
                     + limitBytes);
         }

@@ -1,5 +1,6 @@
 package io.converged.gluster.controller.provision;
 
+import io.converged.gluster.csi.runtime.CsiException;
 import java.util.Locale;
 
 /** What DeleteVolume does with a volume's brick directories. */
@@ -15,13 +16,13 @@ public enum OnDelete {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static OnDelete parse(String text) throws InvalidParameterException {
+    static OnDelete parse(String text) throws CsiException {
         for (OnDelete mode : values()) {
             if (mode.value().equals(text)) {
                 return mode;
             }
         }
-        throw new InvalidParameterException("parameter 'onDelete' must be delete, retain or archive, got '"
+        throw CsiException.invalidArgument("parameter 'onDelete' must be delete, retain or archive, got '"
                 + text + "'");
     }
 }

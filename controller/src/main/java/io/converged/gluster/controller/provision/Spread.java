@@ -1,5 +1,7 @@
 package io.converged.gluster.controller.provision;
 
+import io.converged.gluster.csi.runtime.CsiException;
+
 /**
  * The topology key replicas of one volume must not share. Unset, replicas go to distinct zones
  * where the pool has enough of them and to distinct nodes otherwise; a StorageClass that names the
@@ -29,7 +31,7 @@ public enum Spread {
         return this == ZONE;
     }
 
-    static Spread parse(String text) throws InvalidParameterException {
+    static Spread parse(String text) throws CsiException {
         if (text == null || text.isEmpty()) {
             return ZONE_PREFERRED;
         }
@@ -38,7 +40,7 @@ public enum Spread {
                 return spread;
             }
         }
-        throw new InvalidParameterException("parameter 'spread' must be topology.kubernetes.io/zone (each replica in"
+        throw CsiException.invalidArgument("parameter 'spread' must be topology.kubernetes.io/zone (each replica in"
                 + " its own zone) or kubernetes.io/hostname (each on its own node), got '" + text
                 + "'; unset, zones are preferred and nodes suffice");
     }

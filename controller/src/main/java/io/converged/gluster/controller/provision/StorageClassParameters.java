@@ -1,5 +1,6 @@
 package io.converged.gluster.controller.provision;
 
+import io.converged.gluster.csi.runtime.CsiException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,7 @@ public record StorageClassParameters(
     }
 
     /** Parses with the default policy: brick roots anywhere under /mnt. */
-    public static StorageClassParameters parse(Map<String, String> parameters) throws InvalidParameterException {
+    public static StorageClassParameters parse(Map<String, String> parameters) throws CsiException {
         return parse(parameters, List.of("/mnt"));
     }
 
@@ -68,7 +69,7 @@ public record StorageClassParameters(
      *     {@code --allowed-brick-roots}), so a StorageClass cannot point bricks at /etc
      */
     public static StorageClassParameters parse(Map<String, String> parameters, List<String> allowedBrickRoots)
-            throws InvalidParameterException {
+            throws CsiException {
         List<String> unknown = new ArrayList<>();
         for (String key : new TreeMap<>(parameters).keySet()) {
             if (!KNOWN.contains(key) && !key.startsWith(SIDECAR_PREFIX)) {
@@ -76,18 +77,18 @@ public record StorageClassParameters(
             }
         }
         if (!unknown.isEmpty()) {
-            throw new InvalidParameterException("unknown StorageClass parameter(s) " + unknown + "; known: " + KNOWN);
+            throw CsiException.invalidArgument("unknown StorageClass parameter(s) " + unknown + "; known: " + KNOWN);
         }
         int replica = parseInt(parameters, REPLICA, 3, 1, 3);
         boolean arbiter = parseBoolean(parameters, ARBITER);
         if (arbiter && replica != 3) {
-            throw new InvalidParameterException("parameter 'arbiter' needs replica 3 (replica 3 arbiter 1), got replica "
+            throw CsiException.invalidArgument("parameter 'arbiter' needs replica 3 (replica 3 arbiter 1), got replica "
                     + replica);
         }
         String brickRoot = parseBrickRoot(parameters.getOrDefault(BRICK_ROOT, DEFAULT_BRICK_ROOT), allowedBrickRoots);
         String prefix = parameters.getOrDefault(VOLUME_NAME_PREFIX, DEFAULT_PREFIX);
         if (!PREFIX.matcher(prefix).matches()) {
-            throw new InvalidParameterException("parameter 'volumeNamePrefix' must be 1-16 lower-case letters, digits"
+            throw CsiException.invalidArgument("parameter 'volumeNamePrefix' must be 1-16 lower-case letters, digits"
                     + " or '-', starting with a letter or digit, got '" + prefix + "'");
         }
         Map<String, String> options = VolumeOptions.parse(parameters.get(VOLUME_OPTIONS));
@@ -95,10 +96,10 @@ public record StorageClassParameters(
         OptionalInt gidMin = parseOptionalGid(parameters, GID_MIN);
         OptionalInt gidMax = parseOptionalGid(parameters, GID_MAX);
         if (gidMin.isPresent() != gidMax.isPresent()) {
-            throw new InvalidParameterException("parameters 'gidMin' and 'gidMax' go together; give both or neither");
+            throw CsiException.invalidArgument("parameters 'gidMin' and 'gidMax' go together; give both or neither");
         }
         if (gidMin.isPresent() && gidMin.getAsInt() > gidMax.getAsInt()) {
-            throw new InvalidParameterException("parameter 'gidMin' (" + gidMin.getAsInt() + ") is above 'gidMax' ("
+            throw CsiException.invalidArgument("parameter 'gidMin' (" + gidMin.getAsInt() + ") is above 'gidMax' ("
                     + gidMax.getAsInt() + ")");
         }
         OnDelete onDelete = parameters.containsKey(ON_DELETE) ? OnDelete.parse(parameters.get(ON_DELETE))
@@ -114,7 +115,7 @@ public record StorageClassParameters(
     }
 
     private static int parseInt(Map<String, String> parameters, String key, int fallback, int min, int max)
-            throws InvalidParameterException {
+            throws CsiException {
         String text = parameters.get(key);
         if (text == null) {
             return fallback;
@@ -126,12 +127,12 @@ public record StorageClassParameters(
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new InvalidParameterException("parameter '" + key + "' must be a whole number from " + min + " to "
+            throw CsiException.invalidArgument("parameter '" + key + "' must be a whole number from " + min + " to "
                     + max + ", got '" + text + "'");
         }
     }
 
-    private static boolean parseBoolean(Map<String, String> parameters, String key) throws InvalidParameterException {
+    private static boolean parseBoolean(Map<String, String> parameters, String key) throws CsiException {
         String text = parameters.get(key);
         if (text == null) {
             return false;
@@ -139,36 +140,36 @@ public record StorageClassParameters(
         return switch (text.strip()) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new InvalidParameterException("parameter '" + key + "' must be true or false, got '"
+            default -> throw CsiException.invalidArgument("parameter '" + key + "' must be true or false, got '"
                     + text + "'");
         };
     }
 
     private static OptionalInt parseOptionalGid(Map<String, String> parameters, String key)
-            throws InvalidParameterException {
+            throws CsiException {
         if (!parameters.containsKey(key)) {
             return OptionalInt.empty();
         }
         return OptionalInt.of(parseInt(parameters, key, 0, 1, Integer.MAX_VALUE - 1));
     }
 
-    static String parseBrickRoot(String text, List<String> allowedRoots) throws InvalidParameterException {
+    static String parseBrickRoot(String text, List<String> allowedRoots) throws CsiException {
         if (!text.startsWith("/")) {
-            throw new InvalidParameterException("parameter 'brickRoot' must be an absolute path, got '" + text + "'");
+            throw CsiException.invalidArgument("parameter 'brickRoot' must be an absolute path, got '" + text + "'");
         }
         if (!PATH_CHARS.matcher(text).matches()) {
-            throw new InvalidParameterException("parameter 'brickRoot' may use only letters, digits and . _ - /, got '"
+            throw CsiException.invalidArgument("parameter 'brickRoot' may use only letters, digits and . _ - /, got '"
                     + text + "'");
         }
         for (String part : text.split("/")) {
             if (part.equals("..") || part.equals(".")) {
-                throw new InvalidParameterException("parameter 'brickRoot' may not contain '.' or '..' segments, got '"
+                throw CsiException.invalidArgument("parameter 'brickRoot' may not contain '.' or '..' segments, got '"
                         + text + "'");
             }
         }
         String root = Path.of(text).normalize().toString();
         if (root.equals("/")) {
-            throw new InvalidParameterException("parameter 'brickRoot' may not be the root directory");
+            throw CsiException.invalidArgument("parameter 'brickRoot' may not be the root directory");
         }
         for (String allowed : allowedRoots) {
             Path base = Path.of(allowed).normalize();
@@ -176,18 +177,18 @@ public record StorageClassParameters(
                 return root;
             }
         }
-        throw new InvalidParameterException("parameter 'brickRoot' " + root + " is outside the brick roots this"
+        throw CsiException.invalidArgument("parameter 'brickRoot' " + root + " is outside the brick roots this"
                 + " controller allows " + allowedRoots + " (its --allowed-brick-roots flag)");
     }
 
     private static Optional<String> kubeName(Map<String, String> parameters, String key)
-            throws InvalidParameterException {
+            throws CsiException {
         String value = parameters.get(key);
         if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
         if (!KUBE_NAME.matcher(value).matches()) {
-            throw new InvalidParameterException("'" + key + "' is not a Kubernetes object name: '" + value + "'");
+            throw CsiException.invalidArgument("'" + key + "' is not a Kubernetes object name: '" + value + "'");
         }
         return Optional.of(value);
     }

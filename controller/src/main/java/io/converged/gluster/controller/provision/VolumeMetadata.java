@@ -26,12 +26,12 @@ public final class VolumeMetadata {
     }
 
     /** The options to set on a new volume. */
-    public static Map<String, String> forNewVolume(VolumeSpec spec, OptionalInt gid) {
-        StorageClassParameters p = spec.parameters();
+    public static Map<String, String> forNewVolume(VolumeRequest request, OptionalInt gid) {
+        StorageClassParameters p = request.parameters();
         Map<String, String> options = new LinkedHashMap<>();
         options.put(DRIVER, Driver.NAME);
-        options.put(REQUEST_NAME, requestNameValue(spec.requestName()));
-        options.put(CAPACITY, Long.toString(spec.capacityBytes()));
+        options.put(REQUEST_NAME, requestNameValue(request.requestName()));
+        options.put(CAPACITY, Long.toString(request.capacityBytes()));
         options.put(BRICK_ROOT, p.brickRoot());
         options.put(ON_DELETE, p.onDelete().value());
         gid.ifPresent(g -> options.put(GID, Integer.toString(g)));

@@ -1,5 +1,6 @@
 package io.converged.gluster.controller.provision;
 
+import io.converged.gluster.csi.runtime.CsiException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class VolumeOptions {
     }
 
     /** Parses and checks the parameter; the result keeps the order written. */
-    public static Map<String, String> parse(String text) throws InvalidParameterException {
+    public static Map<String, String> parse(String text) throws CsiException {
         Map<String, String> options = new LinkedHashMap<>();
         if (text == null || text.isBlank()) {
             return options;
@@ -44,34 +45,34 @@ public final class VolumeOptions {
             }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw new InvalidParameterException("parameter 'volumeOptions': '" + pair
+                throw CsiException.invalidArgument("parameter 'volumeOptions': '" + pair
                         + "' is not key=value (write e.g. performance.cache-size=64MB,network.ping-timeout=10)");
             }
             String key = pair.substring(0, eq).strip();
             String value = pair.substring(eq + 1).strip();
             checkKey(key);
             if (!VALUE.matcher(value).matches()) {
-                throw new InvalidParameterException("parameter 'volumeOptions': value of " + key + " ('" + value
+                throw CsiException.invalidArgument("parameter 'volumeOptions': value of " + key + " ('" + value
                         + "') may use only letters, digits and . _ : / * @ + | -, and may not start with -");
             }
             if (options.put(key, value) != null) {
-                throw new InvalidParameterException("parameter 'volumeOptions': " + key + " is given twice");
+                throw CsiException.invalidArgument("parameter 'volumeOptions': " + key + " is given twice");
             }
         }
         return options;
     }
 
-    private static void checkKey(String key) throws InvalidParameterException {
+    private static void checkKey(String key) throws CsiException {
         if (!KEY.matcher(key).matches()) {
-            throw new InvalidParameterException("parameter 'volumeOptions': '" + key
+            throw CsiException.invalidArgument("parameter 'volumeOptions': '" + key
                     + "' is not a gluster option name (family.name, lower case)");
         }
         if (DENIED.contains(key)) {
-            throw new InvalidParameterException("parameter 'volumeOptions': " + key
+            throw CsiException.invalidArgument("parameter 'volumeOptions': " + key
                     + " is managed by the driver or unsafe per volume and cannot be set by a StorageClass");
         }
         if (ALLOWED_PREFIXES.stream().noneMatch(key::startsWith)) {
-            throw new InvalidParameterException("parameter 'volumeOptions': " + key
+            throw CsiException.invalidArgument("parameter 'volumeOptions': " + key
                     + " is outside the allowed option families " + ALLOWED_PREFIXES);
         }
     }

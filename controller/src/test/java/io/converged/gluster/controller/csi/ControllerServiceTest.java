@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.converged.gluster.controller.provision.OnDelete;
-import io.converged.gluster.controller.provision.ProvisionException;
 import io.converged.gluster.controller.provision.StorageClassParameters;
-import io.converged.gluster.controller.provision.Volume;
+import io.converged.gluster.controller.provision.ProvisionedVolume;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeHealth;
-import io.converged.gluster.controller.provision.VolumeSpec;
+import io.converged.gluster.controller.provision.VolumeRequest;
+import io.converged.gluster.controller.gluster.GlusterException;
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandTimeoutException;
+import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.testing.GrpcCleanup;
 import io.converged.gluster.csi.testing.GrpcCodes;
 import io.converged.gluster.csi.v1.CapacityRange;
@@ -63,13 +66,13 @@ class ControllerServiceTest {
 
     /** Volumes kept in a map; records every call so tests can prove a rejected request did nothing. */
     static final class MemoryBackend implements VolumeBackend {
-        final Map<String, Volume> volumes = new TreeMap<>();
+        final Map<String, ProvisionedVolume> volumes = new TreeMap<>();
         final List<String> calls = new ArrayList<>();
         volatile CountDownLatch hold;
-        volatile ProvisionException failure;
+        volatile CsiException failure;
         volatile Error error;
 
-        private synchronized void call(String what) throws ProvisionException {
+        private synchronized void call(String what) throws CsiException {
             calls.add(what);
             if (failure != null) {
                 throw failure;
@@ -80,7 +83,7 @@ class ControllerServiceTest {
         }
 
         @Override
-        public Volume create(VolumeSpec spec) throws ProvisionException {
+        public ProvisionedVolume create(VolumeRequest spec) throws CsiException {
             call("create " + spec.volumeName());
             if (hold != null) {
                 try {
@@ -90,11 +93,11 @@ class ControllerServiceTest {
                 }
             }
             StorageClassParameters p = spec.parameters();
-            List<Volume.Brick> bricks = new ArrayList<>();
+            List<ProvisionedVolume.Brick> bricks = new ArrayList<>();
             for (int i = 1; i <= p.replica(); i++) {
-                bricks.add(new Volume.Brick("10.0.0." + i, p.brickRoot() + "/" + spec.volumeName() + "/brick"));
+                bricks.add(new ProvisionedVolume.Brick("10.0.0." + i, p.brickRoot() + "/" + spec.volumeName() + "/brick"));
             }
-            Volume volume = new Volume(spec.volumeName(), spec.requestName(), spec.capacityBytes(), p.replica(),
+            ProvisionedVolume volume = new ProvisionedVolume(spec.volumeName(), spec.requestName(), spec.capacityBytes(), p.replica(),
                     p.arbiter(), bricks, p.brickRoot(), OptionalInt.empty(), p.onDelete(), p.pvcName(),
                     p.pvcNamespace(), true);
             synchronized (this) {
@@ -104,47 +107,47 @@ class ControllerServiceTest {
         }
 
         @Override
-        public void delete(String volumeId) throws ProvisionException {
+        public void delete(String volumeId) throws CsiException {
             call("delete " + volumeId);
             volumes.remove(volumeId);
         }
 
         @Override
-        public Volume expand(String volumeId, long bytes) throws ProvisionException {
+        public ProvisionedVolume expand(String volumeId, long bytes) throws CsiException {
             call("expand " + volumeId);
-            Volume v = volumes.get(volumeId);
-            Volume grown = new Volume(v.id(), v.requestName(), bytes, v.replica(), v.arbiter(), v.bricks(),
+            ProvisionedVolume v = volumes.get(volumeId);
+            ProvisionedVolume grown = new ProvisionedVolume(v.id(), v.requestName(), bytes, v.replica(), v.arbiter(), v.bricks(),
                     v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(), v.started());
             volumes.put(volumeId, grown);
             return grown;
         }
 
         @Override
-        public Optional<Volume> find(String volumeId) throws ProvisionException {
+        public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
             call("find " + volumeId);
             return Optional.ofNullable(volumes.get(volumeId));
         }
 
         @Override
-        public List<Volume> list() throws ProvisionException {
+        public List<ProvisionedVolume> list() throws CsiException {
             call("list");
             return List.copyOf(volumes.values());
         }
 
         @Override
-        public VolumeHealth health(String volumeId) throws ProvisionException {
+        public VolumeHealth health(String volumeId) throws CsiException {
             call("health " + volumeId);
             return new VolumeHealth(true, "brick 10.0.0.2:/b is offline");
         }
 
         @Override
-        public Map<String, VolumeHealth> healthOfAll() throws ProvisionException {
+        public Map<String, VolumeHealth> healthOfAll() throws CsiException {
             call("healthOfAll");
             return Map.of();
         }
 
         @Override
-        public long largestPlaceable(StorageClassParameters parameters) throws ProvisionException {
+        public long largestPlaceable(StorageClassParameters parameters) throws CsiException {
             call("largestPlaceable replica " + parameters.replica());
             return 5L << 30;
         }
@@ -262,20 +265,24 @@ class ControllerServiceTest {
     }
 
     @Test
-    void backendFailuresMapToCsiCodes() {
-        Map<ProvisionException.Kind, Status.Code> expected = Map.of(
-                ProvisionException.Kind.CONFLICT, Status.Code.ALREADY_EXISTS,
-                ProvisionException.Kind.NOT_FOUND, Status.Code.NOT_FOUND,
-                ProvisionException.Kind.EXHAUSTED, Status.Code.RESOURCE_EXHAUSTED,
-                ProvisionException.Kind.UNAVAILABLE, Status.Code.UNAVAILABLE,
-                ProvisionException.Kind.OUT_OF_RANGE, Status.Code.OUT_OF_RANGE,
-                ProvisionException.Kind.INTERNAL, Status.Code.INTERNAL);
-        expected.forEach((kind, code) -> {
-            backend.failure = new ProvisionException(kind, "because " + kind);
+    void failuresOfEveryLayerAnswerTheirOwnCode() {
+        Map<CsiException, Status.Code> expected = Map.of(
+                CsiException.alreadyExists("taken"), Status.Code.ALREADY_EXISTS,
+                CsiException.exhausted("no room"), Status.Code.RESOURCE_EXHAUSTED,
+                CsiException.outOfRange("too small"), Status.Code.OUT_OF_RANGE,
+                new GlusterException(GlusterException.Kind.VOLUME_NOT_FOUND, "gone", 0), Status.Code.NOT_FOUND,
+                new GlusterException(GlusterException.Kind.LOCK_CONTENTION, "busy", 0), Status.Code.UNAVAILABLE,
+                new GlusterException(GlusterException.Kind.PEER_NOT_CONNECTED, "peer down", 0),
+                Status.Code.UNAVAILABLE,
+                new GlusterException(GlusterException.Kind.OTHER, "refused", 0), Status.Code.INTERNAL,
+                new CommandException("pod gone"), Status.Code.UNAVAILABLE,
+                new CommandTimeoutException("too slow"), Status.Code.DEADLINE_EXCEEDED);
+        expected.forEach((failure, code) -> {
+            backend.failure = failure;
             StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(
                     StatusRuntimeException.class, () -> stub.createVolume(create("x").build()));
-            assertThat(e.getStatus().getCode()).as(kind.name()).isEqualTo(code);
-            assertThat(e.getStatus().getDescription()).isEqualTo("because " + kind);
+            assertThat(e.getStatus().getCode()).as(failure.getMessage()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).isEqualTo(failure.getMessage());
         });
     }
 

@@ -3,7 +3,8 @@ package io.converged.gluster.controller.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.converged.gluster.controller.provision.InvalidParameterException;
+import io.converged.gluster.csi.runtime.CsiException;
+import io.grpc.Status;
 import io.converged.gluster.controller.provision.OnDelete;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -37,7 +38,7 @@ class StorageClassExamplesTest {
         return Arrays.stream(roots.split(",")).map(String::strip).toList();
     }
 
-    private static StorageClassParameters parse(StorageClass sc) throws InvalidParameterException {
+    private static StorageClassParameters parse(StorageClass sc) throws CsiException {
         return StorageClassParameters.parse(sc.getParameters(), allowedBrickRoots());
     }
 
@@ -58,7 +59,7 @@ class StorageClassExamplesTest {
     }
 
     @Test
-    void exactlyOneExampleIsTheDefaultClassAndItIsReplica3() throws InvalidParameterException {
+    void exactlyOneExampleIsTheDefaultClassAndItIsReplica3() throws CsiException {
         List<StorageClass> defaults = classes().stream().filter(sc -> "true".equals(
                 sc.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"))).toList();
 
@@ -73,7 +74,7 @@ class StorageClassExamplesTest {
         List<StorageClassParameters> parsed = classes().stream().map(sc -> {
             try {
                 return parse(sc);
-            } catch (InvalidParameterException e) {
+            } catch (CsiException e) {
                 throw new AssertionError(sc.getMetadata().getName() + ": " + e.getMessage(), e);
             }
         }).toList();
@@ -148,6 +149,7 @@ class StorageClassExamplesTest {
                 """), StorageClass.class).get(0);
 
         assertThatThrownBy(() -> parse(typo))
-                .isInstanceOf(InvalidParameterException.class).hasMessageContaining("replicas");
+                .isInstanceOf(CsiException.class)
+                .hasFieldOrPropertyWithValue("code", Status.Code.INVALID_ARGUMENT).hasMessageContaining("replicas");
     }
 }

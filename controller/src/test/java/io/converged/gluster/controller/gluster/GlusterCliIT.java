@@ -78,7 +78,7 @@ class GlusterCliIT {
 
     private void lifecycle(String name, List<Peer> on, boolean arbiter, boolean quota) throws Exception {
         List<String> bricks = makeBricks(name, on);
-        VolumeSpec spec = arbiter ? VolumeSpec.arbiter(name, bricks, true) : VolumeSpec.replica(name, bricks, true);
+        VolumeLayout spec = arbiter ? VolumeLayout.arbiter(name, bricks, true) : VolumeLayout.replica(name, bricks, true);
 
         long create = timed(() -> cli.createVolume(spec));
         VolumeInfo created = cli.volumeInfo(name).orElseThrow();
@@ -131,7 +131,7 @@ class GlusterCliIT {
     @Test
     void twentyConcurrentOperationsOnOneVolumeAllSucceedThroughRetries() throws Exception {
         String name = "busy";
-        cli.createVolume(VolumeSpec.replica(name, makeBricks(name, peers), true));
+        cli.createVolume(VolumeLayout.replica(name, makeBricks(name, peers), true));
         int before = CONTENDED.get();
         List<Callable<Void>> operations = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -160,7 +160,7 @@ class GlusterCliIT {
             names.add(name);
             List<String> bricks = makeBricks(name, peers);
             creates.add(() -> {
-                cli.createVolume(VolumeSpec.replica(name, bricks, true));
+                cli.createVolume(VolumeLayout.replica(name, bricks, true));
                 return null;
             });
         }
@@ -182,11 +182,13 @@ class GlusterCliIT {
     void glusterRefusalsArriveAsTypedExceptions() throws Exception {
         String name = "typed";
         List<String> bricks = makeBricks(name, peers);
-        cli.createVolume(VolumeSpec.replica(name, bricks, true));
-        assertThatThrownBy(() -> cli.createVolume(VolumeSpec.replica(name, bricks, true)))
-                .isInstanceOf(VolumeExistsException.class);
-        assertThatThrownBy(() -> cli.createVolume(VolumeSpec.replica("other", bricks, true)))
-                .isInstanceOf(BrickInUseException.class);
+        cli.createVolume(VolumeLayout.replica(name, bricks, true));
+        assertThatThrownBy(() -> cli.createVolume(VolumeLayout.replica(name, bricks, true)))
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_EXISTS);
+        assertThatThrownBy(() -> cli.createVolume(VolumeLayout.replica("other", bricks, true)))
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.BRICK_IN_USE);
         assertThatThrownBy(() -> cli.stopVolume(name, false))
                 .isInstanceOf(GlusterException.class)
                 .extracting(e -> ((GlusterException) e).kind()).isEqualTo(GlusterException.Kind.NOT_STARTED);
@@ -194,9 +196,11 @@ class GlusterCliIT {
                 .isInstanceOf(GlusterException.class)
                 .extracting(e -> ((GlusterException) e).kind()).isEqualTo(GlusterException.Kind.OTHER);
         cli.deleteVolume(name);
-        assertThatThrownBy(() -> cli.deleteVolume(name)).isInstanceOf(VolumeNotFoundException.class);
+        assertThatThrownBy(() -> cli.deleteVolume(name)).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_NOT_FOUND);
         assertThat(cli.volumeInfo(name)).isEmpty();
-        assertThatThrownBy(() -> cli.volumeStatus(name)).isInstanceOf(VolumeNotFoundException.class);
+        assertThatThrownBy(() -> cli.volumeStatus(name)).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_NOT_FOUND);
     }
 
     @Test
@@ -207,10 +211,12 @@ class GlusterCliIT {
         pool.stopGlusterd(3);
         try {
             awaitDisconnected();
-            assertThatThrownBy(() -> cli.createVolume(VolumeSpec.replica(name, bricks, true)))
-                    .isInstanceOf(PeerNotConnectedException.class);
+            assertThatThrownBy(() -> cli.createVolume(VolumeLayout.replica(name, bricks, true)))
+                    .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.PEER_NOT_CONNECTED);
             assertThatThrownBy(() -> peers.get(2).gluster().poolList())
-                    .isInstanceOf(GlusterdUnreachableException.class);
+                    .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE);
         } finally {
             pool.startGlusterd(3);
             pool.awaitConnected();
@@ -222,7 +228,8 @@ class GlusterCliIT {
     void aMissingSocketIsGlusterdUnreachable() {
         GlusterCli nowhere = new GlusterCli(new LocalCommandRunner(),
                 GlusterCli.localPrefix(POOL.pool().dir().resolve("no.sock"), POOL.pool().dir().resolve("cli.log")));
-        assertThatThrownBy(nowhere::volumeList).isInstanceOf(GlusterdUnreachableException.class)
+        assertThatThrownBy(nowhere::volumeList).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE)
                 .hasMessageContaining("gluster daemon");
     }
 

@@ -100,7 +100,8 @@ class GlusterCliTest {
         RetryPolicy policy = new RetryPolicy(4, Duration.ofMillis(10), Duration.ofMillis(40));
 
         assertThatThrownBy(() -> cli(runner, policy).startVolume("v", false))
-                .isInstanceOf(LockContentionException.class)
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.LOCK_CONTENTION)
                 .hasMessageContaining("Another transaction is in progress")
                 .hasMessageContaining("after 4 attempts");
         assertThat(runner.calls).hasSize(4);
@@ -112,8 +113,9 @@ class GlusterCliTest {
         ScriptedRunner runner = new ScriptedRunner().answer(GlusterXmlTest.resource("create-exists.xml"));
 
         assertThatThrownBy(() -> cli(runner, RetryPolicy.DEFAULT).createVolume(
-                VolumeSpec.replica("va", List.of("h1:/b/va", "h2:/b/va"), true)))
-                .isInstanceOf(VolumeExistsException.class);
+                VolumeLayout.replica("va", List.of("h1:/b/va", "h2:/b/va"), true)))
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_EXISTS);
         assertThat(runner.calls).hasSize(1);
         assertThat(slept).isEmpty();
     }
@@ -137,9 +139,9 @@ class GlusterCliTest {
         ScriptedRunner runner = new ScriptedRunner().answer(ok).answer(ok).answer(ok);
         GlusterCli cli = cli(runner, RetryPolicy.NONE);
 
-        cli.createVolume(VolumeSpec.replica("r2", List.of("a:/m/r2/brick", "b:/m/r2/brick"), true));
-        cli.createVolume(VolumeSpec.arbiter("ar", List.of("a:/m/ar/brick", "b:/m/ar/brick", "c:/m/ar/brick"), false));
-        cli.createVolume(VolumeSpec.replica("one", List.of("a:/m/one/brick"), true));
+        cli.createVolume(VolumeLayout.replica("r2", List.of("a:/m/r2/brick", "b:/m/r2/brick"), true));
+        cli.createVolume(VolumeLayout.arbiter("ar", List.of("a:/m/ar/brick", "b:/m/ar/brick", "c:/m/ar/brick"), false));
+        cli.createVolume(VolumeLayout.replica("one", List.of("a:/m/one/brick"), true));
 
         assertThat(runner.calls.get(0)).containsExactly("gluster", "--mode=script", "--glusterd-sock=/s", "volume",
                 "create", "r2", "replica", "2", "a:/m/r2/brick", "b:/m/r2/brick", "force", "--xml");
@@ -207,11 +209,14 @@ class GlusterCliTest {
                 .fail(1, GlusterXmlTest.resource("unreachable.txt"));
         GlusterCli cli = cli(runner, RetryPolicy.NONE);
 
-        assertThatThrownBy(cli::volumeList).isInstanceOf(GlusterdUnreachableException.class)
+        assertThatThrownBy(cli::volumeList).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE)
                 .hasMessageContaining("pod gluster/peer-0 is gone");
-        assertThatThrownBy(cli::volumeList).isInstanceOf(GlusterdUnreachableException.class)
+        assertThatThrownBy(cli::volumeList).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE)
                 .hasMessageContaining("did not finish");
-        assertThatThrownBy(cli::poolList).isInstanceOf(GlusterdUnreachableException.class)
+        assertThatThrownBy(cli::poolList).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE)
                 .hasMessageContaining("(exit 1)");
     }
 
@@ -239,11 +244,11 @@ class GlusterCliTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> cli.quotaLimitUsage("v", "/../etc", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> cli.quotaLimitUsage("v", "/", 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VolumeSpec.replica("v", List.of("h:/b", "h:/b"), true))
+        assertThatThrownBy(() -> VolumeLayout.replica("v", List.of("h:/b", "h:/b"), true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VolumeSpec.replica("v", List.of("h:relative"), true))
+        assertThatThrownBy(() -> VolumeLayout.replica("v", List.of("h:relative"), true))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> VolumeSpec.arbiter("v", List.of("a:/b", "b:/b"), true))
+        assertThatThrownBy(() -> VolumeLayout.arbiter("v", List.of("a:/b", "b:/b"), true))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GlusterCli(runner, List.of("gluster"))).isInstanceOf(
                 IllegalArgumentException.class);

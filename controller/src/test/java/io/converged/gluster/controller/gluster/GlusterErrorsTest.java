@@ -41,21 +41,29 @@ class GlusterErrorsTest {
 
     @Test
     void typedKindsComeAsTheirOwnClasses() {
-        assertThat(GlusterErrors.classify("Volume v already exists", 0, "c")).isInstanceOf(VolumeExistsException.class);
+        assertThat(GlusterErrors.classify("Volume v already exists", 0, "c")).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_EXISTS);
         assertThat(GlusterErrors.classify("Volume v does not exist", 0, "c"))
-                .isInstanceOf(VolumeNotFoundException.class);
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_NOT_FOUND);
         assertThat(GlusterErrors.classify("Brick: h:/b not available. Brick may be containing or be contained by an "
-                + "existing brick.", 0, "c")).isInstanceOf(BrickInUseException.class);
+                + "existing brick.", 0, "c")).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.BRICK_IN_USE);
         assertThat(GlusterErrors.classify("Host 10.0.0.3 not connected", 0, "c"))
-                .isInstanceOf(PeerNotConnectedException.class);
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.PEER_NOT_CONNECTED);
         assertThat(GlusterErrors.classify("Another transaction is in progress for v. Please try again after some "
-                + "time.", 30800, "c")).isInstanceOf(LockContentionException.class);
+                + "time.", 30800, "c")).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.LOCK_CONTENTION);
         assertThat(GlusterErrors.classify("Locking failed on 127.1.9.2. Please check log file for details.", 0, "c"))
-                .isInstanceOf(LockContentionException.class);
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.LOCK_CONTENTION);
         assertThat(GlusterErrors.classify(GlusterXmlTest.resource("unreachable.txt"), 0, "c"))
-                .isInstanceOf(GlusterdUnreachableException.class);
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE);
         assertThat(GlusterErrors.classify("Error : Request timed out", 0, "c"))
-                .isInstanceOf(GlusterdUnreachableException.class);
+                .isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.converged.gluster.controller.it;
 
+import io.converged.gluster.controller.ControllerMain;
 import io.converged.gluster.controller.csi.ControllerService;
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.peer.PeersFile;
-import io.converged.gluster.controller.provision.BrickCarver;
-import io.converged.gluster.controller.provision.GlusterProvisioner;
 import io.converged.gluster.controller.provision.Step;
+import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import io.converged.gluster.csi.runtime.Endpoint;
 import io.converged.gluster.csi.runtime.IdentityService;
@@ -19,7 +19,6 @@ import io.grpc.BindableService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -47,8 +46,7 @@ final class SocketController implements AutoCloseable {
         }
         Path peersFile = dir.resolve("peers");
         Files.writeString(peersFile, pool.peersFileText());
-        GlusterProvisioner backend = new GlusterProvisioner(new PeersFile(peersFile),
-                new BrickCarver(Clock.systemUTC()), listener, List.of("/mnt"));
+        VolumeBackend backend = ControllerMain.backend(new PeersFile(peersFile), List.of("/mnt"), listener);
         ControllerService controller = new ControllerService(backend, List.of("/mnt"));
         IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
                 () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));

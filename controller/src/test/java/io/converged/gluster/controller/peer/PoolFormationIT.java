@@ -3,7 +3,7 @@ package io.converged.gluster.controller.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.converged.gluster.controller.gluster.GlusterdUnreachableException;
+import io.converged.gluster.controller.gluster.GlusterException;
 import io.converged.gluster.controller.gluster.PoolPeer;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
@@ -89,6 +89,7 @@ class PoolFormationIT {
     void noAnsweringPeerIsGlusterdUnreachable() {
         List<Peer> nowhere = PeersFile.parse("127.1.9.200 " + POOL.pool().dir().resolve("none.sock") + " /\n",
                 new LocalCommandRunner());
-        assertThatThrownBy(() -> new PoolFormation().form(nowhere)).isInstanceOf(GlusterdUnreachableException.class);
+        assertThatThrownBy(() -> new PoolFormation().form(nowhere)).isInstanceOf(GlusterException.class)
+                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE);
     }
 }

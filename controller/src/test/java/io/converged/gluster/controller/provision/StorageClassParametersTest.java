@@ -3,6 +3,8 @@ package io.converged.gluster.controller.provision;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.converged.gluster.csi.runtime.CsiException;
+import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class StorageClassParametersTest {
 
     @Test
-    void defaultsWhenNothingIsGiven() throws InvalidParameterException {
+    void defaultsWhenNothingIsGiven() throws CsiException {
         StorageClassParameters p = StorageClassParameters.parse(Map.of());
         assertThat(p.replica()).isEqualTo(3);
         assertThat(p.arbiter()).isFalse();
@@ -26,7 +28,7 @@ class StorageClassParametersTest {
     }
 
     @Test
-    void everyParameterIsRead() throws InvalidParameterException {
+    void everyParameterIsRead() throws CsiException {
         StorageClassParameters p = StorageClassParameters.parse(Map.ofEntries(
                 Map.entry("replica", "3"), Map.entry("arbiter", "true"), Map.entry("brickRoot", "/mnt/brick2/"),
                 Map.entry("volumeNamePrefix", "db"),
@@ -79,7 +81,8 @@ class StorageClassParametersTest {
     })
     void malformedParametersAreRefusedNamingTheKey(String key, String value, String message) {
         assertThatThrownBy(() -> StorageClassParameters.parse(Map.of(key, value)))
-                .isInstanceOf(InvalidParameterException.class)
+                .isInstanceOf(CsiException.class)
+                .hasFieldOrPropertyWithValue("code", Status.Code.INVALID_ARGUMENT)
                 .hasMessageContaining(message);
     }
 
@@ -96,7 +99,7 @@ class StorageClassParametersTest {
     }
 
     @Test
-    void brickRootsAreLimitedToTheAllowedList() throws InvalidParameterException {
+    void brickRootsAreLimitedToTheAllowedList() throws CsiException {
         List<String> allowed = List.of("/srv/gluster", "/mnt/brick1");
         assertThat(StorageClassParameters.parse(Map.of("brickRoot", "/srv/gluster/ssd"), allowed).brickRoot())
                 .isEqualTo("/srv/gluster/ssd");

@@ -1,6 +1,7 @@
 package io.converged.gluster.node.csi;
 
 import io.converged.gluster.csi.context.VolumeContext;
+import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.converged.gluster.node.mount.GlusterMount;
 import io.converged.gluster.node.mount.MountException;
@@ -23,10 +24,10 @@ final class NodeRequests {
 
     static String volumeId(String volumeId) throws CsiException {
         if (volumeId.isEmpty()) {
-            throw CsiException.invalid("volume_id is required");
+            throw CsiException.invalidArgument("volume_id is required");
         }
         if (volumeId.length() > MAX_ID || volumeId.indexOf('\0') >= 0) {
-            throw CsiException.invalid("volume_id is longer than " + MAX_ID + " characters or holds a NUL");
+            throw CsiException.invalidArgument("volume_id is longer than " + MAX_ID + " characters or holds a NUL");
         }
         return volumeId;
     }
@@ -34,16 +35,16 @@ final class NodeRequests {
     /** An absolute path other than {@code /}. */
     static Path path(String field, String value) throws CsiException {
         if (value.isEmpty()) {
-            throw CsiException.invalid(field + " is required");
+            throw CsiException.invalidArgument(field + " is required");
         }
         Path path;
         try {
             path = Path.of(value);
         } catch (InvalidPathException e) {
-            throw CsiException.invalid(field + " is not a valid path: " + e.getMessage());
+            throw CsiException.invalidArgument(field + " is not a valid path: " + e.getMessage());
         }
         if (!path.isAbsolute() || path.normalize().getParent() == null) {
-            throw CsiException.invalid(field + " must be an absolute path below /, got '" + value + "'");
+            throw CsiException.invalidArgument(field + " must be an absolute path below /, got '" + value + "'");
         }
         return path;
     }
@@ -52,19 +53,19 @@ final class NodeRequests {
     static MountOptions mountOptions(boolean present, VolumeCapability capability) throws CsiException,
             MountException {
         if (!present) {
-            throw CsiException.invalid("volume_capability is required");
+            throw CsiException.invalidArgument("volume_capability is required");
         }
         if (!capability.hasMount()) {
-            throw CsiException.invalid("volume_capability must be a mount (gluster volumes are filesystems;"
+            throw CsiException.invalidArgument("volume_capability must be a mount (gluster volumes are filesystems;"
                     + " block access is not supported)");
         }
         String fsType = capability.getMount().getFsType();
         if (!fsType.isEmpty() && !fsType.equals("glusterfs")) {
-            throw CsiException.invalid("fs_type '" + fsType + "' is not supported; leave it empty or use glusterfs");
+            throw CsiException.invalidArgument("fs_type '" + fsType + "' is not supported; leave it empty or use glusterfs");
         }
         VolumeCapability.AccessMode.Mode mode = capability.getAccessMode().getMode();
         if (mode == VolumeCapability.AccessMode.Mode.UNKNOWN || mode == VolumeCapability.AccessMode.Mode.UNRECOGNIZED) {
-            throw CsiException.invalid("volume_capability.access_mode is required");
+            throw CsiException.invalidArgument("volume_capability.access_mode is required");
         }
         return MountOptions.parse(capability.getMount().getMountFlagsList());
     }
@@ -80,7 +81,7 @@ final class NodeRequests {
         String volume = context.getOrDefault(VolumeContext.GLUSTER_VOLUME, "");
         String servers = context.getOrDefault(VolumeContext.SERVERS, "");
         if (volume.isEmpty() || servers.isBlank()) {
-            throw CsiException.invalid("volume_context must carry '" + VolumeContext.GLUSTER_VOLUME + "' and '"
+            throw CsiException.invalidArgument("volume_context must carry '" + VolumeContext.GLUSTER_VOLUME + "' and '"
                     + VolumeContext.SERVERS + "' as the controller writes them; got keys " + context.keySet());
         }
         return GlusterMount.of(volume, Arrays.asList(servers.split(",")), options,

@@ -1,7 +1,8 @@
 package io.converged.gluster.node.csi;
 
+import io.converged.gluster.csi.runtime.Answers;
+import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.runtime.VolumeLocks;
-
 import io.converged.gluster.csi.v1.NodeGetCapabilitiesRequest;
 import io.converged.gluster.csi.v1.NodeGetCapabilitiesResponse;
 import io.converged.gluster.csi.v1.NodeGetInfoRequest;
@@ -22,7 +23,6 @@ import io.converged.gluster.csi.v1.VolumeCondition;
 import io.converged.gluster.csi.v1.VolumeUsage;
 import io.converged.gluster.node.mount.FsStats;
 import io.converged.gluster.node.mount.GlusterMount;
-import io.converged.gluster.node.mount.MountException;
 import io.converged.gluster.node.mount.VolumeMounts;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ import java.util.List;
 
 /**
  * The CSI Node service. Each call validates its request, takes the volume's lock (ABORTED when
- * another call holds it), lets {@link VolumeMounts} do the work, and answers; failures become
- * status codes in {@link Errors}.
+ * another call holds it), lets {@link VolumeMounts} do the work, and answers through
+ * {@link Answers}, where failures become status codes.
  */
 public final class NodeService extends NodeGrpc.NodeImplBase {
     private static final List<NodeServiceCapability.RPC.Type> CAPABILITIES = List.of(
@@ -53,13 +53,13 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     @Override
     public void nodeStageVolume(NodeStageVolumeRequest request, StreamObserver<NodeStageVolumeResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
             GlusterMount mount = NodeRequests.glusterMount(request.getVolumeContextMap(),
                     NodeRequests.mountOptions(request.hasVolumeCapability(), request.getVolumeCapability()),
                     clientLogDir);
-            try (VolumeLocks.Held lock = lock(volumeId)) {
+            try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 volumes.stage(volumeId, mount, staging);
             }
             return NodeStageVolumeResponse.getDefaultInstance();
@@ -68,16 +68,16 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     @Override
     public void nodePublishVolume(NodePublishVolumeRequest request, StreamObserver<NodePublishVolumeResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
             Path target = NodeRequests.path("target_path", request.getTargetPath());
             NodeRequests.mountOptions(request.hasVolumeCapability(), request.getVolumeCapability());
             if (target.normalize().equals(staging.normalize())) {
-                throw CsiException.invalid("target_path must differ from staging_target_path");
+                throw CsiException.invalidArgument("target_path must differ from staging_target_path");
             }
             boolean readOnly = request.getReadonly() || NodeRequests.readOnlyMode(request.getVolumeCapability());
-            try (VolumeLocks.Held lock = lock(volumeId)) {
+            try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 volumes.publish(volumeId, staging, target, readOnly);
             }
             return NodePublishVolumeResponse.getDefaultInstance();
@@ -87,10 +87,10 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     @Override
     public void nodeUnpublishVolume(NodeUnpublishVolumeRequest request,
             StreamObserver<NodeUnpublishVolumeResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path target = NodeRequests.path("target_path", request.getTargetPath());
-            try (VolumeLocks.Held lock = lock(volumeId)) {
+            try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 volumes.unpublish(volumeId, target);
             }
             return NodeUnpublishVolumeResponse.getDefaultInstance();
@@ -99,10 +99,10 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
 
     @Override
     public void nodeUnstageVolume(NodeUnstageVolumeRequest request, StreamObserver<NodeUnstageVolumeResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
-            try (VolumeLocks.Held lock = lock(volumeId)) {
+            try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 volumes.unstage(volumeId, staging);
             }
             return NodeUnstageVolumeResponse.getDefaultInstance();
@@ -112,11 +112,11 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     @Override
     public void nodeGetVolumeStats(NodeGetVolumeStatsRequest request,
             StreamObserver<NodeGetVolumeStatsResponse> out) {
-        answer(out, () -> {
+        Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
             Path path = NodeRequests.path("volume_path", request.getVolumePath());
             VolumeMounts.Usage usage;
-            try (VolumeLocks.Held lock = lock(volumeId)) {
+            try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 usage = volumes.usage(volumeId, path);
             }
             return statsResponse(usage);
@@ -157,31 +157,4 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
         out.onCompleted();
     }
 
-    /** One call's work, which may refuse the request or fail to mount. */
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws CsiException, MountException;
-    }
-
-    private static <T> void answer(StreamObserver<T> out, Call<T> call) {
-        T response;
-        try {
-            response = call.run();
-        } catch (CsiException | MountException | RuntimeException | Error e) {
-            // An Error too (a class that cannot load, an assertion): gRPC would answer it UNKNOWN.
-            out.onError(Errors.toStatus(e));
-            return;
-        }
-        out.onNext(response);
-        out.onCompleted();
-    }
-
-    /** The volume's lock, or ABORTED at once when another call holds it (kubelet retries). */
-    private VolumeLocks.Held lock(String volumeId) throws CsiException {
-        VolumeLocks.Held lock = locks.tryAcquire(volumeId);
-        if (lock == null) {
-            throw new CsiException(io.grpc.Status.Code.ABORTED, VolumeLocks.busyMessage("volume " + volumeId));
-        }
-        return lock;
-    }
 }

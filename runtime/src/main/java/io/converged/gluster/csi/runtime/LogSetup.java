@@ -1,7 +1,6 @@
 package io.converged.gluster.csi.runtime;
 
 import java.time.Instant;
-import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -48,16 +47,9 @@ public final class LogSetup {
         }
     }
 
-    /** Installs the handler at the level named by {@code info}, {@code debug} or {@code warn}. */
-    public static void configure(String levelName) throws UsageException {
-        Level level = switch (levelName.toLowerCase(Locale.ROOT)) {
-            case "debug" -> Level.FINE;
-            case "info" -> Level.INFO;
-            case "warn", "warning" -> Level.WARNING;
-            case "error" -> Level.SEVERE;
-            default -> throw new UsageException("--log-level must be debug, info, warn or error, got '"
-                    + levelName + "'");
-        };
+    /** Installs the one-line handler on stderr; our own code logs at the chosen level, libraries at INFO. */
+    public static void configure(LogLevel chosen) {
+        Level level = chosen.julLevel();
         LogManager manager = LogManager.getLogManager();
         if (manager instanceof LastingLogManager lasting) {
             lasting.resetNow();

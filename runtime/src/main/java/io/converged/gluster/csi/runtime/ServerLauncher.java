@@ -8,10 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParameterException;
 
 /**
- * The part of {@code main} both servers share: flags, logging, metrics, the socket, and an orderly
- * stop on SIGTERM. Each server supplies only how to assemble its services from the flags.
+ * The part of {@code main} both servers share: the command line (picocli), logging, metrics, the
+ * socket, and an orderly stop on SIGTERM. Each server supplies its flags, as a picocli command
+ * with the {@link ServerOptions} mixin, and how to assemble its services from them.
  */
 public final class ServerLauncher {
     private static final Logger LOG = Logger.getLogger(ServerLauncher.class.getName());
@@ -30,62 +34,72 @@ public final class ServerLauncher {
         }
     }
 
-    /** Builds a server's services from its parsed flags. */
-    @FunctionalInterface
-    public interface Assembler {
-        Assembly assemble(Flags.Parsed flags) throws UsageException, IOException;
+    /**
+     * A server's command: a class annotated with picocli's {@code @Command}, its own {@code @Option}s
+     * and {@code @Mixin ServerOptions}, that assembles the server once they are parsed.
+     */
+    public interface ServerCommand {
+        /** The flags every server takes. */
+        ServerOptions server();
+
+        /** Builds the services; a {@link UsageException} is a bad combination of flags (exit 2). */
+        Assembly assemble() throws UsageException, IOException;
+    }
+
+    /** The version {@code --version} prints: the project version the jar was built from. */
+    public static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {Driver.NAME + " " + Driver.version()};
+        }
     }
 
     private ServerLauncher() {
     }
 
-    /** Declares the flags every server takes. */
-    public static Flags standardFlags(String program, String summary, String defaultEndpoint) {
-        return new Flags(program, summary)
-                .option("endpoint", defaultEndpoint, "CSI endpoint, unix:///path/csi.sock (only unix sockets)")
-                .option("metrics-address", "", "serve Prometheus metrics on HOST:PORT, e.g. :9808 (off when empty)")
-                .option("log-level", "info", "debug, info, warn or error");
+    /** The command line of a server; tests parse the manifests' arguments with it. */
+    public static CommandLine commandLine(ServerCommand command) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     /**
-     * Parses flags, starts the server and blocks until SIGTERM/SIGINT has stopped it. Returns the
-     * process exit code: 0 after an orderly stop or for --help, 2 for a bad command line, 1 when the
-     * server cannot start.
+     * Parses the arguments into the command, starts the server and blocks until SIGTERM/SIGINT has
+     * stopped it. Returns the process exit code: 0 after an orderly stop or for --help and
+     * --version, 2 for a bad command line, 1 when the server cannot start.
      */
-    public static int run(Flags flags, String[] args, Assembler assembler, PrintStream out, PrintStream err) {
-        Flags.Parsed parsed;
-        Endpoint endpoint;
-        InetSocketAddress metricsAddress;
+    public static int run(ServerCommand command, String[] args, PrintStream out, PrintStream err) {
+        CommandLine line = commandLine(command);
         try {
-            parsed = flags.parse(args);
-            if (parsed == null) {
-                out.print(flags.usage());
-                return 0;
-            }
-            LogSetup.configure(parsed.get("log-level"));
-            endpoint = Endpoint.parse(parsed.get("endpoint"));
-            metricsAddress = parseHostPort(parsed.get("metrics-address"));
-        } catch (UsageException | IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.println("run with --help for the list of flags");
-            return 2;
+            line.parseArgs(args);
+        } catch (ParameterException e) {
+            return usageError(err, e.getMessage());
         }
+        if (line.isUsageHelpRequested()) {
+            line.usage(out);
+            return 0;
+        }
+        if (line.isVersionHelpRequested()) {
+            line.printVersionHelp(out);
+            return 0;
+        }
+        ServerOptions options = command.server();
+        LogSetup.configure(options.logLevel());
 
         RpcMetrics metrics = null;
         Assembly assembly = null;
         UnixSocketServer server;
         try {
-            assembly = assembler.assemble(parsed);
-            if (metricsAddress != null) {
+            assembly = command.assemble();
+            if (options.metricsAddress().isPresent()) {
+                InetSocketAddress address = options.metricsAddress().get();
                 metrics = new RpcMetrics();
-                metrics.serve(metricsAddress);
-                LOG.info("metrics on http://" + metricsAddress.getHostString() + ":" + metrics.port() + "/metrics");
+                metrics.serve(address);
+                LOG.info("metrics on http://" + address.getHostString() + ":" + metrics.port() + "/metrics");
             }
-            server = UnixSocketServer.start(endpoint, assembly.services(), new RpcInterceptor(metrics));
+            server = UnixSocketServer.start(options.endpoint(), assembly.services(), new RpcInterceptor(metrics));
         } catch (UsageException e) {
             closeQuietly(assembly, metrics);
-            err.println("error: " + e.getMessage());
-            return 2;
+            return usageError(err, e.getMessage());
         } catch (IOException | RuntimeException e) {
             closeQuietly(assembly, metrics);
             err.println("error: " + e.getMessage());
@@ -110,25 +124,10 @@ public final class ServerLauncher {
         return 0;
     }
 
-    static InetSocketAddress parseHostPort(String text) throws UsageException {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        int colon = text.lastIndexOf(':');
-        if (colon < 0) {
-            throw new UsageException("--metrics-address must be HOST:PORT or :PORT, got '" + text + "'");
-        }
-        String host = text.substring(0, colon);
-        int port;
-        try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--metrics-address has no valid port: '" + text + "'");
-        }
-        if (port < 0 || port > 65535) {
-            throw new UsageException("--metrics-address port out of range: " + port);
-        }
-        return host.isEmpty() ? new InetSocketAddress(port) : InetSocketAddress.createUnresolved(host, port);
+    private static int usageError(PrintStream err, String message) {
+        err.println("error: " + message);
+        err.println("run with --help for the list of flags");
+        return 2;
     }
 
     private static void closeQuietly(Assembly assembly, RpcMetrics metrics) {

@@ -1,7 +1,5 @@
 package io.converged.gluster.csi.runtime;
 
-import io.grpc.Status;
-import io.grpc.StatusException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,10 +18,10 @@ public final class VolumeLocks {
     }
 
     /** Takes the lock for the key, or throws ABORTED when another call holds it. */
-    public Held acquire(String key) throws StatusException {
+    public Held acquire(String key) throws CsiException {
         Held lock = tryAcquire(key);
         if (lock == null) {
-            throw Status.ABORTED.withDescription(busyMessage(key)).asException();
+            throw CsiException.aborted(busyMessage(key));
         }
         return lock;
     }

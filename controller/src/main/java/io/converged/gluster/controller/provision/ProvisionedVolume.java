@@ -1,6 +1,8 @@
 package io.converged.gluster.controller.provision;
 
+import io.converged.gluster.controller.gluster.VolumeInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -8,7 +10,7 @@ import java.util.OptionalInt;
  * A volume of this driver as gluster describes it: read back from the volume's info and its
  * {@code user.csi.*} metadata, never from memory.
  */
-public record Volume(
+public record ProvisionedVolume(
         String id,
         String requestName,
         long capacityBytes,
@@ -22,7 +24,7 @@ public record Volume(
         Optional<String> pvcNamespace,
         boolean started) {
 
-    public Volume {
+    public ProvisionedVolume {
         bricks = List.copyOf(bricks);
     }
 
@@ -32,6 +34,16 @@ public record Volume(
         public String toString() {
             return address + ":" + path;
         }
+    }
+
+    /** The volume as gluster's info and the driver's metadata on it describe it. */
+    public static ProvisionedVolume of(VolumeInfo info) {
+        Map<String, String> options = info.options();
+        List<Brick> bricks = info.bricks().stream().map(b -> new Brick(b.host(), b.path())).toList();
+        return new ProvisionedVolume(info.name(), VolumeMetadata.requestName(options),
+                VolumeMetadata.capacity(options), info.replicaCount(), info.arbiterCount() > 0, bricks,
+                VolumeMetadata.brickRoot(options), VolumeMetadata.gid(options), VolumeMetadata.onDelete(options),
+                VolumeMetadata.pvcName(options), VolumeMetadata.pvcNamespace(options), info.started());
     }
 
     /** Peer addresses in brick order, each once. */

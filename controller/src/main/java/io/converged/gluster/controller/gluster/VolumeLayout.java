@@ -3,16 +3,16 @@ package io.converged.gluster.controller.gluster;
 import java.util.List;
 
 /**
- * What {@code gluster volume create} is asked for: a name, the replica layout and the bricks as
+ * The layout {@code gluster volume create} is asked for: a name, the replica layout and the bricks as
  * {@code host:path}. Built through {@link #replica} or {@link #arbiter}, which check the layout.
  *
  * @param replica replica count; 1 means a plain (distribute) volume of one brick per peer
  * @param arbiter whether the last brick of each set is an arbiter ({@code replica 3 arbiter 1})
  * @param force needed when bricks lie on the root file system (as they do in tests and hostPaths)
  */
-public record VolumeSpec(String name, int replica, boolean arbiter, List<String> bricks, boolean force) {
+public record VolumeLayout(String name, int replica, boolean arbiter, List<String> bricks, boolean force) {
 
-    public VolumeSpec {
+    public VolumeLayout {
         GlusterNames.requireVolume(name);
         bricks = List.copyOf(bricks);
         for (String brick : bricks) {
@@ -31,13 +31,13 @@ public record VolumeSpec(String name, int replica, boolean arbiter, List<String>
     }
 
     /** {@code replica N}, one brick per replica (N = bricks.size()); bricks on the root fs need force. */
-    public static VolumeSpec replica(String name, List<String> bricks, boolean force) {
-        return new VolumeSpec(name, bricks.size(), false, bricks, force);
+    public static VolumeLayout replica(String name, List<String> bricks, boolean force) {
+        return new VolumeLayout(name, bricks.size(), false, bricks, force);
     }
 
     /** {@code replica 3 arbiter 1}: two data bricks and, last, the arbiter. */
-    public static VolumeSpec arbiter(String name, List<String> bricks, boolean force) {
-        return new VolumeSpec(name, 3, true, bricks, force);
+    public static VolumeLayout arbiter(String name, List<String> bricks, boolean force) {
+        return new VolumeLayout(name, 3, true, bricks, force);
     }
 
     /** The arguments after {@code gluster volume}. */

@@ -3,47 +3,47 @@ package io.converged.gluster.controller.csi;
 import io.converged.gluster.controller.provision.Capacity;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.VolumeNames;
-import io.converged.gluster.controller.provision.VolumeSpec;
+import io.converged.gluster.controller.provision.VolumeRequest;
+import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.VolumeCapability;
-import io.grpc.Status;
-import io.grpc.StatusException;
 import java.util.List;
 
 /** Checks of CSI requests that need no storage: anything refused here changed nothing. */
-final class Requests {
+final class ControllerRequests {
     /** Longest request name accepted (the sidecar's are about 40 characters). */
     static final int MAX_NAME_LENGTH = 253;
 
-    private Requests() {
+    private ControllerRequests() {
     }
 
-    static VolumeSpec volumeSpec(CreateVolumeRequest request, List<String> allowedBrickRoots) throws Exception {
+    static VolumeRequest volumeRequest(CreateVolumeRequest request, List<String> allowedBrickRoots)
+            throws CsiException {
         String name = request.getName();
         if (name.isEmpty()) {
-            throw Statuses.invalid("name is required");
+            throw CsiException.invalidArgument("name is required");
         }
         if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            throw Statuses.invalid("name must be at most " + MAX_NAME_LENGTH + " characters without control characters");
+            throw CsiException.invalidArgument("name must be at most " + MAX_NAME_LENGTH + " characters without control characters");
         }
         if (request.getVolumeCapabilitiesCount() == 0) {
-            throw Statuses.invalid("volume_capabilities is required");
+            throw CsiException.invalidArgument("volume_capabilities is required");
         }
         checkCapabilities(request.getVolumeCapabilitiesList());
         if (request.hasVolumeContentSource()) {
-            throw Statuses.invalid("volume_content_source is not supported: this driver makes no snapshots or clones");
+            throw CsiException.invalidArgument("volume_content_source is not supported: this driver makes no snapshots or clones");
         }
         StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(), allowedBrickRoots);
         long bytes = Capacity.choose(request.getCapacityRange().getRequiredBytes(),
                 request.getCapacityRange().getLimitBytes());
-        return new VolumeSpec(name, VolumeNames.forRequest(parameters.volumeNamePrefix(), name), bytes, parameters);
+        return new VolumeRequest(name, VolumeNames.forRequest(parameters.volumeNamePrefix(), name), bytes, parameters);
     }
 
     /** Throws INVALID_ARGUMENT for the first capability this driver cannot serve. */
-    static void checkCapabilities(List<VolumeCapability> capabilities) throws StatusException {
+    static void checkCapabilities(List<VolumeCapability> capabilities) throws CsiException {
         String problem = unsupportedCapability(capabilities);
         if (problem != null) {
-            throw Statuses.invalid(problem);
+            throw CsiException.invalidArgument(problem);
         }
     }
 
@@ -76,18 +76,18 @@ final class Requests {
     }
 
     /** A volume id that must be present. */
-    static String volumeId(String id) throws StatusException {
+    static String volumeId(String id) throws CsiException {
         if (id.isEmpty()) {
-            throw Statuses.invalid("volume_id is required");
+            throw CsiException.invalidArgument("volume_id is required");
         }
         return id;
     }
 
     /** A volume id that must also be one this driver could have made; else NOT_FOUND. */
-    static String existingVolumeId(String id) throws StatusException {
+    static String existingVolumeId(String id) throws CsiException {
         volumeId(id);
         if (!VolumeNames.isValidVolumeId(id)) {
-            throw Status.NOT_FOUND.withDescription("no volume has the id '" + id + "'").asException();
+            throw CsiException.notFound("no volume has the id '" + id + "'");
         }
         return id;
     }
