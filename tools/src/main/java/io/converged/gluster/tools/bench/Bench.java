@@ -21,6 +21,7 @@ import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -41,29 +43,28 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The benchmark of the embedded default: CSI calls over the sockets of a running
  * {@code deploy/local/up DIR} next to the same gluster commands run raw against the same pool in
  * the same run (the floor). Prints one table of figures; never a pass/fail test. Run it through
- * {@code deploy/local/bench [--quick]}, or by hand:
- * {@code java -cp controller/target/gluster-csi-controller.jar io.converged.gluster.tools.bench.Bench DIR}.
+ * {@code deploy/local/bench [--quick]}, or by hand from the tools jar:
+ * {@code java -cp tools/target/gluster-csi-tools.jar io.converged.gluster.tools.bench.Bench DIR} ({@code --help}
+ * lists the options; bad options exit with code 2).
  */
-public final class Bench {
+@Command(name = "Bench", sortOptions = false,
+        description = "The benchmark of the embedded default: CSI calls next to the same gluster commands run raw.")
+public final class Bench implements Callable<Integer> {
     /** Netty warns that unix sockets have no SO_KEEPALIVE; held strongly so the level sticks. */
-    private static final java.util.logging.Logger NETTY_BOOTSTRAP =
-            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
-    static final String USAGE = """
-            Usage: Bench DIR [--quick] [--sequence N] [--bursts K,K] [--scale N] [--node N] [--footprint-runs N]
-                             [--skip footprint,sequence,node,burst,scale] [--markdown FILE]
-            DIR is a running deploy/local/up directory (its env file is read).
-              --quick           sequence 5, burst 10, scale to 40 volumes, one footprint run
-              --sequence N      volumes created and deleted one after another, CSI and raw interleaved (10)
-              --bursts K,K      concurrent CreateVolume bursts, each next to K raw sequences at once (10,50)
-              --scale N         grow the pool to N volumes with one CreateVolume after another (200)
-              --node N          volumes staged and published, next to raw mounts (5)
-              --footprint-runs N  fresh starts per server and JVM variant (3)
-            """;
+    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
     private static final long GIB = 1L << 30;
     /** The scale phase stops before the machine (shared with others) runs short of memory. */
     private static final long MIN_AVAILABLE_MIB = 3072;
@@ -78,20 +79,75 @@ public final class Bench {
     private final Map<String, Boolean> csiVolumes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> rawVolumes = new ConcurrentHashMap<>();
 
-    private Path dir;
     private EnvFile env;
     private RawGluster raw;
     private UnixChannel controllerChannel;
     private UnixChannel nodeChannel;
     private List<String> peers;
 
-    private int sequence = 10;
-    private List<Integer> bursts = List.of(10, 50);
-    private int scale = 200;
-    private int nodeVolumes = 5;
-    private int footprintRuns = 3;
-    private List<String> skip = List.of();
+    @Parameters(paramLabel = "DIR", description = "a running deploy/local/up directory (its env file is read)")
+    private Path dir;
+
+    @Option(names = "--quick", description = "a short run: sequence 5, burst 10, scale to 40 volumes, one footprint "
+            + "run (options given as well win)")
+    private boolean quick;
+
+    @Option(names = "--sequence", paramLabel = "N", converter = Positive.class, description = "volumes created and "
+            + "deleted one after another, CSI and raw interleaved (default: 10; --quick: 5)")
+    private Integer sequence;
+
+    @Option(names = "--bursts", paramLabel = "K", split = ",", converter = Positive.class, description = "concurrent "
+            + "CreateVolume bursts, each next to K raw sequences at once (default: 10,50; --quick: 10)")
+    private List<Integer> bursts;
+
+    @Option(names = "--scale", paramLabel = "N", converter = Positive.class, description = "grow the pool to N "
+            + "volumes with one CreateVolume after another (default: 200; --quick: 40)")
+    private Integer scale;
+
+    @Option(names = "--node", paramLabel = "N", converter = Positive.class, description = "volumes staged and "
+            + "published, next to raw mounts; at most the sequence's (default: 5)")
+    private Integer nodeVolumes;
+
+    @Option(names = "--footprint-runs", paramLabel = "N", converter = Positive.class, description = "fresh starts "
+            + "per server and JVM variant (default: 3; --quick: 1)")
+    private Integer footprintRuns;
+
+    @Option(names = "--skip", paramLabel = "PHASE", split = ",",
+            description = "phases not to run: ${COMPLETION-CANDIDATES}")
+    private List<Phase> skip;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "also write the table as Markdown to FILE")
     private Path markdown;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
+
+    /** The parts of a run, in the order they run; {@code --skip} names them. */
+    enum Phase {
+        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Counts of volumes and runs: a whole number above zero, or bad usage (exit code 2). */
+    static final class Positive implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            int n;
+            try {
+                n = Integer.parseInt(text.strip());
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("expected a whole number but was '" + text + "'");
+            }
+            if (n <= 0) {
+                throw new TypeConversionException("must be positive but was '" + text + "'");
+            }
+            return n;
+        }
+    }
 
     /** CreateVolume times of the sequence: the first volumes, on a small pool. */
     private final List<Double> firstCreates = new ArrayList<>();
@@ -104,22 +160,33 @@ public final class Bench {
     }
 
     public static void main(String[] args) {
-        NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
+        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
         System.exit(new Bench(System.out, System.err).run(args));
     }
 
-    int run(String[] args) {
-        try {
-            parse(args);
-        } catch (IllegalArgumentException e) {
-            log.println("error: " + e.getMessage());
-            log.print(USAGE);
-            return 2;
-        }
-        if (dir == null) {
-            out.print(USAGE);
-            return 0;
-        }
+    /** Parses the options and runs the benchmark; returns the exit code (0 ran, 1 failed, 2 bad usage). */
+    int run(String... args) {
+        return new CommandLine(this)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(log, true))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+    }
+
+    /** --quick's figures where no option gives one, else the full run's. */
+    void settleDefaults() {
+        dir = dir.toAbsolutePath();
+        sequence = Objects.requireNonNullElse(sequence, quick ? 5 : 10);
+        bursts = Objects.requireNonNullElse(bursts, quick ? List.of(10) : List.of(10, 50));
+        scale = Objects.requireNonNullElse(scale, quick ? 40 : 200);
+        footprintRuns = Objects.requireNonNullElse(footprintRuns, quick ? 1 : 3);
+        nodeVolumes = Math.min(Objects.requireNonNullElse(nodeVolumes, 5), sequence);
+        skip = Objects.requireNonNullElse(skip, List.of());
+    }
+
+    @Override
+    public Integer call() {
+        settleDefaults();
         try {
             env = EnvFile.read(dir.resolve("env"));
             peers = env.list("GLUSTER_PEERS");
@@ -159,52 +226,6 @@ public final class Bench {
         }
     }
 
-    private void parse(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--quick" -> {
-                    sequence = 5;
-                    bursts = List.of(10);
-                    scale = 40;
-                    footprintRuns = 1;
-                }
-                case "--sequence" -> sequence = positive(args, ++i);
-                case "--bursts" -> bursts = java.util.Arrays.stream(value(args, ++i).split(","))
-                        .map(String::strip).filter(s -> !s.isEmpty()).map(Integer::parseInt).toList();
-                case "--scale" -> scale = positive(args, ++i);
-                case "--node" -> nodeVolumes = positive(args, ++i);
-                case "--footprint-runs" -> footprintRuns = positive(args, ++i);
-                case "--skip" -> skip = List.of(value(args, ++i).split(","));
-                case "--markdown" -> markdown = Path.of(value(args, ++i));
-                case "-h", "--help" -> dir = null;
-                default -> {
-                    if (args[i].startsWith("-") || dir != null) {
-                        throw new IllegalArgumentException("unexpected argument " + args[i]);
-                    }
-                    dir = Path.of(args[i]).toAbsolutePath();
-                }
-            }
-        }
-        if (nodeVolumes > sequence) {
-            nodeVolumes = sequence;
-        }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String[] args, int i) {
-        int n = Integer.parseInt(value(args, i));
-        if (n <= 0) {
-            throw new IllegalArgumentException(args[i - 1] + " must be positive");
-        }
-        return n;
-    }
-
     private String header() throws CommandException {
         String load = runner.run(List.of("cat", "/proc/loadavg"), Duration.ofSeconds(5)).stdout().strip();
         return "gluster-csi benchmark " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
@@ -219,23 +240,23 @@ public final class Bench {
     }
 
     private void phases() throws Exception {
-        if (!skip.contains("footprint")) {
+        if (!skip.contains(Phase.FOOTPRINT)) {
             new Footprint(this).measure();
         }
         List<String[]> pairs = new ArrayList<>();
-        if (!skip.contains("sequence")) {
+        if (!skip.contains(Phase.SEQUENCE)) {
             pairs = sequenceCreate();
-            if (!skip.contains("node")) {
+            if (!skip.contains(Phase.NODE)) {
                 node(pairs);
             }
             sequenceDelete(pairs);
         }
-        if (!skip.contains("burst")) {
+        if (!skip.contains(Phase.BURST)) {
             for (int k : bursts) {
                 burst(k);
             }
         }
-        if (!skip.contains("scale")) {
+        if (!skip.contains(Phase.SCALE)) {
             scale();
         }
     }

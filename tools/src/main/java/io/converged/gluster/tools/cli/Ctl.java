@@ -1,5 +1,6 @@
 package io.converged.gluster.tools.cli;
 
+import io.converged.gluster.csi.runtime.Driver;
 import io.converged.gluster.csi.runtime.Endpoint;
 import io.converged.gluster.csi.runtime.UnixChannel;
 import io.converged.gluster.csi.v1.CapacityRange;
@@ -26,64 +27,173 @@ import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.converged.gluster.csi.v1.VolumeUsage;
 import io.grpc.StatusRuntimeException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * {@code gluster-csi-ctl}: an operator's client for the CSI sockets, for what the sidecars cannot
  * answer by hand — list volumes, create, delete, expand, stage and publish, stats, probe. Tables by
- * default, {@code -o json} for scripts. Run it from the controller jar:
- * {@code java -cp gluster-csi-controller.jar io.converged.gluster.tools.cli.Ctl --help}.
+ * default, {@code -o json} for scripts. It is the main class of the tools jar:
+ * {@code java -jar tools/target/gluster-csi-tools.jar --help}. Exit codes: 0 ok, 1 a call failed,
+ * 2 bad usage (picocli's answer to an unknown option or a missing argument).
  */
+@Command(name = "gluster-csi-ctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = Ctl.Version.class, sortOptions = false,
+        description = "A client of the gluster-csi sockets: list, create, describe, expand and delete volumes; "
+                + "stage, publish and their undoing; stats and probe.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:a call failed (error: CODE: description)", "2:bad usage"})
 public final class Ctl {
     /** Netty warns that unix sockets have no SO_KEEPALIVE: noise for a command-line tool. Held strongly,
      * as the JDK keeps loggers only weakly and would forget the level. */
-    private static final java.util.logging.Logger NETTY_BOOTSTRAP =
-            java.util.logging.Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
-    static final String USAGE = """
-            Usage: gluster-csi-ctl [--controller URL] [--node URL] [-o table|json] COMMAND [ARGS]
-            Endpoints default to $CSI_CONTROLLER_ENDPOINT and $CSI_NODE_ENDPOINT (deploy/local/up's env).
+    private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
+    /** JSON as scripts read it: {@code "key": value}, two spaces a level, one array element a line. */
+    private static final ObjectWriter JSON = JsonMapper.shared().writer().with(new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("").withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
-            Commands:
-              probe                          Probe every endpoint given; exit 0 when all are ready
-              info                           plugin name, version and capabilities of each endpoint
-              volumes                        list this driver's volumes with capacity, replica, bricks, condition
-              create NAME [--size 1Gi] [--storage-class FILE] [--param KEY=VALUE]... [--pvc NAMESPACE/NAME]
-                                             CreateVolume with a StorageClass's parameters (and overrides)
-              describe ID                    the volume as `kubectl describe pv` shows it
-              expand ID SIZE                 ControllerExpandVolume
-              delete ID                      DeleteVolume
-              stage ID STAGING_DIR           NodeStageVolume (volume context read from the controller)
-              publish ID STAGING_DIR TARGET [--read-only]
-              unpublish ID TARGET
-              unstage ID STAGING_DIR
-              stats ID PATH                  NodeGetVolumeStats: bytes, inodes and condition
-            """;
+    /** How answers are printed. */
+    enum Output {
+        TABLE, JSON;
 
-    private final PrintStream out;
-    private final PrintStream err;
-    private String controller = System.getenv().getOrDefault("CSI_CONTROLLER_ENDPOINT", "");
-    private String node = System.getenv().getOrDefault("CSI_NODE_ENDPOINT", "");
-    private boolean json;
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
-    Ctl(PrintStream out, PrintStream err) {
+    /** The claim a volume is for, as the external-provisioner passes it. */
+    record Claim(String namespace, String name) {
+        static Claim parse(String text) {
+            String[] parts = text.split("/", 2);
+            if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+                throw new TypeConversionException("expected NAMESPACE/NAME but was '" + text + "'");
+            }
+            return new Claim(parts[0], parts[1]);
+        }
+    }
+
+    /** {@code --version}: the project version the jar was built from. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"gluster-csi-ctl " + Driver.version()};
+        }
+    }
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--controller", paramLabel = "URL", scope = ScopeType.INHERIT,
+            defaultValue = "${env:CSI_CONTROLLER_ENDPOINT}",
+            description = "the controller's socket, unix:///path/csi.sock (default: $CSI_CONTROLLER_ENDPOINT)")
+    private Endpoint controller;
+
+    @Option(names = "--node", paramLabel = "URL", scope = ScopeType.INHERIT,
+            defaultValue = "${env:CSI_NODE_ENDPOINT}",
+            description = "the node server's socket, unix:///path/csi.sock (default: $CSI_NODE_ENDPOINT)")
+    private Endpoint node;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    private Output output;
+
+    Ctl(PrintWriter out, PrintWriter err) {
         this.out = out;
         this.err = err;
     }
 
     public static void main(String[] args) {
-        NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
-        System.exit(new Ctl(System.out, System.err).run(args));
+        NETTY_BOOTSTRAP.setLevel(Level.SEVERE);
+        System.exit(new Ctl(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).run(args));
+    }
+
+    /** Runs one command; returns the exit code (0 ok, 1 failed call, 2 bad usage). */
+    int run(String... args) {
+        CommandLine line = new CommandLine(this)
+                .setOut(out)
+                .setErr(err)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .registerConverter(Endpoint.class, Ctl::endpoint)
+                .registerConverter(Claim.class, Claim::parse)
+                .setExecutionExceptionHandler(this::failedCall);
+        try {
+            return line.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static Endpoint endpoint(String url) {
+        if (url.isBlank()) {
+            return null;
+        }
+        try {
+            return Endpoint.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** A call that failed is exit code 1 with its gRPC code; anything else is a bug and keeps its stack trace. */
+    private int failedCall(Exception e, CommandLine line, ParseResult parsed) throws Exception {
+        if (e instanceof StatusRuntimeException call) {
+            err.println("error: " + call.getStatus().getCode() + ": " + call.getStatus().getDescription());
+            return 1;
+        }
+        if (e instanceof NoSuchFileException missing) {
+            err.println("error: no such file: " + missing.getFile());
+            return 1;
+        }
+        if (e instanceof IOException || e instanceof JacksonException) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        throw e;
+    }
+
+    /** Bad usage found after parsing (exit code 2), shown with the help of the command that was run. */
+    private ParameterException usage(String message) {
+        List<CommandLine> parsed = spec.commandLine().getParseResult().asCommandLineList();
+        return new ParameterException(parsed.get(parsed.size() - 1), message);
     }
 
     /** A row whose columns keep the order given: key, value, key, value... */
@@ -95,85 +205,16 @@ public final class Ctl {
         return row;
     }
 
-    /** Runs one command; returns the exit code (0 ok, 1 failed call, 2 bad usage). */
-    int run(String[] args) {
-        List<String> rest = new ArrayList<>();
-        try {
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--controller" -> controller = value(args, ++i, "--controller");
-                    case "--node" -> node = value(args, ++i, "--node");
-                    case "-o", "--output" -> json = switch (value(args, ++i, "-o")) {
-                        case "json" -> true;
-                        case "table" -> false;
-                        default -> throw new IllegalArgumentException("-o takes table or json");
-                    };
-                    case "-h", "--help" -> {
-                        out.print(USAGE);
-                        return 0;
-                    }
-                    default -> rest.add(args[i]);
-                }
-            }
-            if (rest.isEmpty()) {
-                err.print(USAGE);
-                return 2;
-            }
-            return dispatch(rest.get(0), rest.subList(1, rest.size()));
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        } catch (StatusRuntimeException e) {
-            err.println("error: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
-            return 1;
-        } catch (IOException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private static String value(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return args[i];
-    }
-
-    private int dispatch(String command, List<String> args) throws IOException {
-        return switch (command) {
-            case "probe" -> probe();
-            case "info" -> info();
-            case "volumes" -> volumes();
-            case "create" -> create(args);
-            case "describe" -> describe(one(args, "describe ID"));
-            case "expand" -> expand(args);
-            case "delete" -> delete(one(args, "delete ID"));
-            case "stage" -> stage(args);
-            case "publish" -> publish(args);
-            case "unpublish" -> unpublish(args);
-            case "unstage" -> unstage(args);
-            case "stats" -> stats(args);
-            default -> throw new IllegalArgumentException("unknown command '" + command + "'; see --help");
-        };
-    }
-
-    private static String one(List<String> args, String usage) {
-        if (args.size() != 1) {
-            throw new IllegalArgumentException("usage: " + usage);
-        }
-        return args.get(0);
-    }
-
     private interface Call<T> {
         T call(UnixChannel channel);
     }
 
-    private <T> T onEndpoint(String url, String which, Call<T> call) {
-        if (url.isEmpty()) {
-            throw new IllegalArgumentException("no " + which + " endpoint: give --" + which + " or set CSI_"
-                    + which.toUpperCase(java.util.Locale.ROOT) + "_ENDPOINT");
+    private <T> T onEndpoint(Endpoint endpoint, String which, Call<T> call) {
+        if (endpoint == null) {
+            throw usage("no " + which + " endpoint: give --" + which + " URL or set CSI_"
+                    + which.toUpperCase(Locale.ROOT) + "_ENDPOINT");
         }
-        try (UnixChannel channel = UnixChannel.open(Endpoint.parse(url))) {
+        try (UnixChannel channel = UnixChannel.open(endpoint)) {
             return call.call(channel);
         }
     }
@@ -186,45 +227,51 @@ public final class Ctl {
         return NodeGrpc.newBlockingStub(c.channel()).withDeadlineAfter(5, TimeUnit.MINUTES);
     }
 
-    private int probe() {
+    /** The endpoints given, controller first, by name. */
+    private Map<String, Endpoint> endpointsGiven() {
+        Map<String, Endpoint> given = new LinkedHashMap<>();
+        if (controller != null) {
+            given.put("controller", controller);
+        }
+        if (node != null) {
+            given.put("node", node);
+        }
+        if (given.isEmpty()) {
+            throw usage("no endpoint given; use --controller and/or --node");
+        }
+        return given;
+    }
+
+    @Command(name = "probe", description = "Probe every endpoint given; exit 0 when all are ready.")
+    int probe() {
         Map<String, Object> result = new LinkedHashMap<>();
         boolean allReady = true;
-        for (String which : List.of("controller", "node")) {
-            String url = which.equals("controller") ? controller : node;
-            if (url.isEmpty()) {
-                continue;
-            }
+        for (Map.Entry<String, Endpoint> endpoint : endpointsGiven().entrySet()) {
             boolean ready;
             try {
-                ready = onEndpoint(url, which, c -> IdentityGrpc.newBlockingStub(c.channel())
-                        .withDeadlineAfter(10, TimeUnit.SECONDS).probe(ProbeRequest.getDefaultInstance())
+                ready = onEndpoint(endpoint.getValue(), endpoint.getKey(), c -> IdentityGrpc.newBlockingStub(
+                        c.channel()).withDeadlineAfter(10, TimeUnit.SECONDS).probe(ProbeRequest.getDefaultInstance())
                         .getReady().getValue());
             } catch (StatusRuntimeException e) {
                 ready = false;
             }
-            result.put(which, ready ? "ready" : "not ready");
+            result.put(endpoint.getKey(), ready ? "ready" : "not ready");
             allReady &= ready;
-        }
-        if (result.isEmpty()) {
-            throw new IllegalArgumentException("no endpoint given; use --controller and/or --node");
         }
         print(result, List.of(result));
         return allReady ? 0 : 1;
     }
 
-    private int info() {
+    @Command(name = "info", description = "Plugin name, version and capabilities of each endpoint given.")
+    int info() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (String which : List.of("controller", "node")) {
-            String url = which.equals("controller") ? controller : node;
-            if (url.isEmpty()) {
-                continue;
-            }
-            rows.add(onEndpoint(url, which, c -> {
+        for (Map.Entry<String, Endpoint> endpoint : endpointsGiven().entrySet()) {
+            rows.add(onEndpoint(endpoint.getValue(), endpoint.getKey(), c -> {
                 var identity = IdentityGrpc.newBlockingStub(c.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
                 var info = identity.getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
                 var caps = identity.getPluginCapabilities(GetPluginCapabilitiesRequest.getDefaultInstance());
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("endpoint", which);
+                row.put("endpoint", endpoint.getKey());
                 row.put("name", info.getName());
                 row.put("version", info.getVendorVersion());
                 row.put("capabilities", caps.getCapabilitiesList().stream().map(cap -> cap.hasService()
@@ -238,7 +285,8 @@ public final class Ctl {
     }
 
     @SuppressWarnings("deprecation")
-    private int volumes() {
+    @Command(name = "volumes", description = "This driver's volumes with capacity, replica, bricks and condition.")
+    int volumes() {
         List<Map<String, Object>> rows = onEndpoint(controller, "controller", c -> {
             List<Map<String, Object>> all = new ArrayList<>();
             String token = "";
@@ -270,46 +318,44 @@ public final class Ctl {
         return row;
     }
 
-    private int create(List<String> args) throws IOException {
-        if (args.isEmpty()) {
-            throw new IllegalArgumentException("usage: create NAME [--size 1Gi] [--storage-class FILE] [--param K=V]...");
-        }
-        String name = args.get(0);
-        String[] words = args.toArray(String[]::new);
-        long size = 1L << 30;
+    private static Map<String, Object> volumeWithContext(Volume volume) {
+        Map<String, Object> row = volumeRow(volume);
+        row.put("context", new TreeMap<>(volume.getVolumeContextMap()));
+        return row;
+    }
+
+    @Command(name = "create", description = "CreateVolume with a StorageClass's parameters (and overrides).")
+    int create(
+            @Parameters(paramLabel = "NAME", description = "the volume's name (a claim's, in Kubernetes)")
+            String name,
+            @Option(names = "--size", paramLabel = "SIZE", defaultValue = "1Gi", converter = Sizes.Converter.class,
+                    description = "capacity: 1Gi, 512Mi, 10G or bytes (default: ${DEFAULT-VALUE})")
+            long size,
+            @Option(names = "--storage-class", paramLabel = "FILE",
+                    description = "a StorageClass YAML whose parameters the volume gets")
+            Path storageClass,
+            @Option(names = "--param", paramLabel = "KEY=VALUE",
+                    description = "a parameter, over the StorageClass's; repeatable")
+            Map<String, String> overrides,
+            @Option(names = "--pvc", paramLabel = "NAMESPACE/NAME",
+                    description = "the claim, passed as the external-provisioner passes it")
+            Claim claim) throws IOException {
         Map<String, String> parameters = new TreeMap<>();
-        for (int i = 1; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--size" -> size = Sizes.parse(value(words, ++i, "--size"));
-                case "--storage-class" -> parameters.putAll(storageClassParameters(
-                        Path.of(value(words, ++i, "--storage-class"))));
-                case "--param" -> {
-                    String kv = value(words, ++i, "--param");
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("--param takes KEY=VALUE, got '" + kv + "'");
-                    }
-                    parameters.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-                case "--pvc" -> {
-                    String[] ns = value(words, ++i, "--pvc").split("/", 2);
-                    if (ns.length != 2) {
-                        throw new IllegalArgumentException("--pvc takes NAMESPACE/NAME");
-                    }
-                    parameters.put("csi.storage.k8s.io/pvc/namespace", ns[0]);
-                    parameters.put("csi.storage.k8s.io/pvc/name", ns[1]);
-                }
-                default -> throw new IllegalArgumentException("unknown create option " + args.get(i));
-            }
+        if (storageClass != null) {
+            parameters.putAll(storageClassParameters(storageClass));
         }
-        long bytes = size;
+        if (overrides != null) {
+            parameters.putAll(overrides);
+        }
+        if (claim != null) {
+            parameters.put("csi.storage.k8s.io/pvc/namespace", claim.namespace());
+            parameters.put("csi.storage.k8s.io/pvc/name", claim.name());
+        }
         Volume volume = onEndpoint(controller, "controller", c -> controller(c).createVolume(
                 CreateVolumeRequest.newBuilder().setName(name).putAllParameters(parameters)
                         .addVolumeCapabilities(mountCapability(false))
-                        .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(bytes)).build()).getVolume());
-        Map<String, Object> row = volumeRow(volume);
-        row.put("context", new TreeMap<>(volume.getVolumeContextMap()));
-        print(row, List.of(volumeRow(volume)));
+                        .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size)).build()).getVolume());
+        print(volumeWithContext(volume), List.of(volumeRow(volume)));
         return 0;
     }
 
@@ -320,34 +366,31 @@ public final class Ctl {
         return result;
     }
 
-    private int describe(String id) {
+    @Command(name = "describe", description = "The volume as `kubectl describe pv` shows it.")
+    int describe(@Parameters(paramLabel = "ID") String id) {
         ControllerGetVolumeResponse answer = onEndpoint(controller, "controller", c -> controller(c)
                 .controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId(id).build()));
-        Volume volume = answer.getVolume();
-        if (json) {
-            Map<String, Object> row = volumeRow(volume);
-            row.put("context", new TreeMap<>(volume.getVolumeContextMap()));
-            out.println(Json.write(row));
-            return 0;
+        if (output == Output.JSON) {
+            out.println(json(volumeWithContext(answer.getVolume())));
+        } else {
+            out.print(PvDescription.render(answer.getVolume(), answer));
         }
-        out.print(PvDescription.render(volume, answer));
         return 0;
     }
 
-    private int expand(List<String> args) {
-        if (args.size() != 2) {
-            throw new IllegalArgumentException("usage: expand ID SIZE");
-        }
-        long bytes = Sizes.parse(args.get(1));
+    @Command(name = "expand", description = "ControllerExpandVolume to SIZE (1Gi, 512Mi, 10G or bytes).")
+    int expand(@Parameters(paramLabel = "ID") String id,
+            @Parameters(paramLabel = "SIZE", converter = Sizes.Converter.class) long size) {
         var answer = onEndpoint(controller, "controller", c -> controller(c).controllerExpandVolume(
-                ControllerExpandVolumeRequest.newBuilder().setVolumeId(args.get(0))
-                        .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(bytes)).build()));
-        Map<String, Object> row = ordered("id", args.get(0), "capacity", Sizes.format(answer.getCapacityBytes()));
+                ControllerExpandVolumeRequest.newBuilder().setVolumeId(id)
+                        .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size)).build()));
+        Map<String, Object> row = ordered("id", id, "capacity", Sizes.format(answer.getCapacityBytes()));
         print(row, List.of(row));
         return 0;
     }
 
-    private int delete(String id) {
+    @Command(name = "delete", description = "DeleteVolume.")
+    int delete(@Parameters(paramLabel = "ID") String id) {
         onEndpoint(controller, "controller", c -> controller(c).deleteVolume(
                 DeleteVolumeRequest.newBuilder().setVolumeId(id).build()));
         Map<String, Object> row = ordered("deleted", id);
@@ -364,68 +407,55 @@ public final class Ctl {
                 .build();
     }
 
-    private int stage(List<String> args) {
-        if (args.size() != 2) {
-            throw new IllegalArgumentException("usage: stage ID STAGING_DIR");
-        }
+    @Command(name = "stage", description = "NodeStageVolume, with the volume context read from the controller.")
+    int stage(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "STAGING_DIR") String staging) {
         Map<String, String> context = onEndpoint(controller, "controller", c -> controller(c).controllerGetVolume(
-                ControllerGetVolumeRequest.newBuilder().setVolumeId(args.get(0)).build()).getVolume()
-                .getVolumeContextMap());
+                ControllerGetVolumeRequest.newBuilder().setVolumeId(id).build()).getVolume().getVolumeContextMap());
         onEndpoint(node, "node", c -> node(c).nodeStageVolume(NodeStageVolumeRequest.newBuilder()
-                .setVolumeId(args.get(0)).setStagingTargetPath(args.get(1)).putAllVolumeContext(context)
+                .setVolumeId(id).setStagingTargetPath(staging).putAllVolumeContext(context)
                 .setVolumeCapability(mountCapability(false)).build()));
-        Map<String, Object> row = ordered("staged", args.get(0), "at", args.get(1));
+        Map<String, Object> row = ordered("staged", id, "at", staging);
         print(row, List.of(row));
         return 0;
     }
 
-    private int publish(List<String> args) {
-        boolean readOnly = args.contains("--read-only");
-        List<String> positional = args.stream().filter(a -> !a.equals("--read-only")).toList();
-        if (positional.size() != 3) {
-            throw new IllegalArgumentException("usage: publish ID STAGING_DIR TARGET [--read-only]");
-        }
+    @Command(name = "publish", description = "NodePublishVolume: bind the staged volume to TARGET.")
+    int publish(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "STAGING_DIR") String staging,
+            @Parameters(paramLabel = "TARGET") String target,
+            @Option(names = "--read-only", description = "publish read-only") boolean readOnly) {
         onEndpoint(node, "node", c -> node(c).nodePublishVolume(NodePublishVolumeRequest.newBuilder()
-                .setVolumeId(positional.get(0)).setStagingTargetPath(positional.get(1))
-                .setTargetPath(positional.get(2)).setReadonly(readOnly)
+                .setVolumeId(id).setStagingTargetPath(staging).setTargetPath(target).setReadonly(readOnly)
                 .setVolumeCapability(mountCapability(readOnly)).build()));
-        Map<String, Object> row = ordered("published", positional.get(0), "at", positional.get(2),
-                "readOnly", readOnly);
+        Map<String, Object> row = ordered("published", id, "at", target, "readOnly", readOnly);
         print(row, List.of(row));
         return 0;
     }
 
-    private int unpublish(List<String> args) {
-        if (args.size() != 2) {
-            throw new IllegalArgumentException("usage: unpublish ID TARGET");
-        }
+    @Command(name = "unpublish", description = "NodeUnpublishVolume.")
+    int unpublish(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "TARGET") String target) {
         onEndpoint(node, "node", c -> node(c).nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
-                .setVolumeId(args.get(0)).setTargetPath(args.get(1)).build()));
-        Map<String, Object> row = ordered("unpublished", args.get(0), "from", args.get(1));
+                .setVolumeId(id).setTargetPath(target).build()));
+        Map<String, Object> row = ordered("unpublished", id, "from", target);
         print(row, List.of(row));
         return 0;
     }
 
-    private int unstage(List<String> args) {
-        if (args.size() != 2) {
-            throw new IllegalArgumentException("usage: unstage ID STAGING_DIR");
-        }
+    @Command(name = "unstage", description = "NodeUnstageVolume.")
+    int unstage(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "STAGING_DIR") String staging) {
         onEndpoint(node, "node", c -> node(c).nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder()
-                .setVolumeId(args.get(0)).setStagingTargetPath(args.get(1)).build()));
-        Map<String, Object> row = ordered("unstaged", args.get(0), "from", args.get(1));
+                .setVolumeId(id).setStagingTargetPath(staging).build()));
+        Map<String, Object> row = ordered("unstaged", id, "from", staging);
         print(row, List.of(row));
         return 0;
     }
 
     @SuppressWarnings("deprecation")
-    private int stats(List<String> args) {
-        if (args.size() != 2) {
-            throw new IllegalArgumentException("usage: stats ID PATH");
-        }
+    @Command(name = "stats", description = "NodeGetVolumeStats: bytes, inodes and condition.")
+    int stats(@Parameters(paramLabel = "ID") String id, @Parameters(paramLabel = "PATH") String path) {
         NodeGetVolumeStatsResponse stats = onEndpoint(node, "node", c -> node(c).nodeGetVolumeStats(
-                NodeGetVolumeStatsRequest.newBuilder().setVolumeId(args.get(0)).setVolumePath(args.get(1)).build()));
+                NodeGetVolumeStatsRequest.newBuilder().setVolumeId(id).setVolumePath(path).build()));
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", args.get(0));
+        row.put("id", id);
         for (VolumeUsage usage : stats.getUsageList()) {
             String unit = usage.getUnit() == VolumeUsage.Unit.BYTES ? "bytes" : "inodes";
             row.put(unit + "Total", usage.getTotal());
@@ -438,10 +468,23 @@ public final class Ctl {
         return 0;
     }
 
+    @Command(name = "completion", description = {"A bash completion script for ${ROOT-COMMAND-NAME}.",
+        "With an alias: alias ${ROOT-COMMAND-NAME}='java -jar .../gluster-csi-tools.jar'; "
+                + "source <(${ROOT-COMMAND-NAME} completion)"})
+    int completion() {
+        out.print(AutoComplete.bash(spec.name(), spec.commandLine()));
+        return 0;
+    }
+
+    /** The JSON {@code -o json} prints for an answer. */
+    static String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
     /** Prints JSON of the whole answer, or a table of the rows. */
     private void print(Object whole, List<? extends Map<String, ?>> rows) {
-        if (json) {
-            out.println(Json.write(whole));
+        if (output == Output.JSON) {
+            out.println(json(whole));
         } else {
             out.print(Table.render(rows));
         }

@@ -1,10 +1,29 @@
 package io.converged.gluster.tools.cli;
 
 import java.util.Locale;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 
 /** Kubernetes-style quantities for the CLI: {@code 1Gi}, {@code 512Mi}, {@code 10G}, plain bytes. */
 final class Sizes {
     private Sizes() {
+    }
+
+    /** Reads a size option or parameter, so a bad one is bad usage (exit code 2) with a message. */
+    static final class Converter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            try {
+                long bytes = parse(text);
+                if (bytes <= 0) {
+                    throw new TypeConversionException("a size must be positive but was '" + text + "'");
+                }
+                return bytes;
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("expected a size like 1Gi, 512Mi, 10G or bytes but was '"
+                        + text + "'");
+            }
+        }
     }
 
     static long parse(String text) {

@@ -1,42 +1,229 @@
 package io.converged.gluster.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
+import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine.TypeConversionException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 class CtlTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Ctl ctl = new Ctl(new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+    private static final List<String> COMMANDS = List.of("probe", "info", "volumes", "create", "describe", "expand",
+            "delete", "stage", "publish", "unpublish", "unstage", "stats", "completion");
+    /** The line deploy/local/run takes the new volume's id from: sed -n 's/^  "id": "\(.*\)",$/\1/p'. */
+    private static final Pattern RUN_READS_THE_ID = Pattern.compile("(?m)^  \"id\": \"(.*)\",$");
 
-    @Test
-    void helpListsEveryCommand() {
-        assertThat(ctl.run(new String[] {"--help"})).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("probe", "volumes", "create", "describe", "expand",
-                "delete", "stage", "publish", "unpublish", "unstage", "stats");
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final Ctl ctl = new Ctl(new PrintWriter(out, true), new PrintWriter(err, true));
+
+    @TempDir
+    Path dir;
+    private FakeController controller;
+
+    @BeforeEach
+    void startController() throws Exception {
+        controller = FakeController.on(dir.resolve("controller.sock"));
+    }
+
+    @AfterEach
+    void stopController() throws Exception {
+        controller.close();
+    }
+
+    private int run(String... args) {
+        return ctl.run(args);
+    }
+
+    private String out() {
+        return out.toString();
+    }
+
+    private String err() {
+        return err.toString();
     }
 
     @Test
-    void badUsageExitsTwoWithAMessage() {
-        assertThat(ctl.run(new String[] {"frobnicate"})).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate'");
-        assertThat(ctl.run(new String[] {"--controller", "tcp://127.0.0.1:1", "volumes"})).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unix://");
-        assertThat(ctl.run(new String[] {"-o", "yaml", "volumes"})).isEqualTo(2);
+    void helpExitsZeroAndListsEveryCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).startsWith("Usage: gluster-csi-ctl").contains("--controller", "--node", "--output");
+        assertThat(out()).contains(COMMANDS.stream().map(c -> "\n  " + c + " ").toList());
+        assertThat(err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"probe", "info", "volumes", "create", "describe", "expand", "delete", "stage", "publish",
+        "unpublish", "unstage", "stats", "completion"})
+    void helpOfEachCommandExitsZeroAndCallsNothing(String command) {
+        assertThat(run("--controller", controller.url(), command, "--help")).isZero();
+        assertThat(out()).startsWith("Usage: gluster-csi-ctl " + command);
+        assertThat(controller.requests()).isEmpty();
+    }
+
+    @Test
+    void anUnknownOptionExitsTwoWithAMessageAndCallsNothing() {
+        assertThat(run("--controller", controller.url(), "volumes", "--frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("Unknown option: '--frobnicate'", "Usage: gluster-csi-ctl volumes");
+        assertThat(out()).isEmpty();
+        assertThat(controller.requests()).isEmpty();
+    }
+
+    @Test
+    void anUnknownCommandExitsTwoWithAMessage() {
+        assertThat(run("--controller", controller.url(), "frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("Unmatched argument at index 2: 'frobnicate'");
+        assertThat(controller.requests()).isEmpty();
+    }
+
+    @Test
+    void aMissingArgumentExitsTwoWithAMessageAndCallsNothing() {
+        assertThat(run("--controller", controller.url(), "delete")).isEqualTo(2);
+        assertThat(err()).contains("Missing required parameter: 'ID'");
+        assertThat(run("--controller", controller.url(), "expand", "gcs-a")).isEqualTo(2);
+        assertThat(err()).contains("Missing required parameter: 'SIZE'");
+        assertThat(run("--controller", controller.url(), "create", "--size")).isEqualTo(2);
+        assertThat(err()).contains("Missing required parameter for option '--size'");
+        assertThat(run("volumes", "--controller")).isEqualTo(2);
+        assertThat(err()).contains("Missing required parameter for option '--controller'");
+        assertThat(controller.requests()).isEmpty();
+    }
+
+    @Test
+    void badValuesExitTwoWithTheirReasonAndCallNothing() {
+        String url = controller.url();
+        assertThat(run("--controller", "tcp://127.0.0.1:1", "volumes")).isEqualTo(2);
+        assertThat(err()).contains("Invalid value for option '--controller'", "unix://");
+        assertThat(run("--controller", url, "-o", "yaml", "volumes")).isEqualTo(2);
+        assertThat(err()).contains("Invalid value for option '--output'", "yaml");
+        assertThat(run("--controller", url, "create", "demo", "--size", "lots")).isEqualTo(2);
+        assertThat(err()).contains("Invalid value for option '--size'", "'lots'");
+        assertThat(run("--controller", url, "create", "demo", "--pvc", "demo")).isEqualTo(2);
+        assertThat(err()).contains("Invalid value for option '--pvc'", "NAMESPACE/NAME");
+        assertThat(run("--controller", url, "create", "demo", "--param", "replica")).isEqualTo(2);
+        assertThat(err()).contains("KEY=VALUE");
+        assertThat(run("--controller", url, "expand", "gcs-a", "0")).isEqualTo(2);
+        assertThat(err()).contains("a size must be positive");
+        assertThat(controller.requests()).isEmpty();
+    }
+
+    @Test
+    void withoutAControllerEndpointACommandThatNeedsOneIsBadUsage() {
+        // An empty --controller is no endpoint, whatever CSI_CONTROLLER_ENDPOINT says.
+        assertThat(run("--controller", "", "volumes")).isEqualTo(2);
+        assertThat(err()).contains("no controller endpoint: give --controller URL or set CSI_CONTROLLER_ENDPOINT");
+        assertThat(run("--controller", "", "--node", "", "probe")).isEqualTo(2);
+        assertThat(err()).contains("no endpoint given");
     }
 
     @Test
     void aServerThatIsNotThereIsAFailedCallNotACrash() {
-        assertThat(ctl.run(new String[] {"--controller", "unix:///nonexistent/csi.sock", "volumes"})).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("UNAVAILABLE");
+        assertThat(run("--controller", "unix:///nonexistent/csi.sock", "volumes")).isEqualTo(1);
+        assertThat(err()).startsWith("error: UNAVAILABLE: ");
+    }
+
+    @Test
+    void aFailedCallExitsOneWithItsCodeAndDescription() {
+        assertThat(run("--controller", controller.url(), "delete", FakeController.MISSING)).isEqualTo(1);
+        assertThat(err()).isEqualTo("error: NOT_FOUND: no volume " + FakeController.MISSING + "\n");
+        assertThat(controller.requests()).hasSize(1);
+    }
+
+    @Test
+    void globalOptionsWorkBeforeAndAfterTheCommand() {
+        assertThat(run("volumes", "--controller", controller.url(), "-o", "json")).isZero();
+        assertThat(run("-o", "json", "--controller", controller.url(), "volumes")).isZero();
+        assertThat(out()).startsWith("[\n  {\n    \"id\": \"gcs-a\",");
+        assertThat(controller.requests()).hasSize(2);
+    }
+
+    @Test
+    void createSendsTheStorageClassParametersThenTheOverridesAndTheClaim() {
+        assertThat(run("--controller", controller.url(), "create", "demo", "--size", "2Gi",
+                "--storage-class", "../storageclass-examples/replica3.yaml", "--param", "replica=2",
+                "--pvc", "default/demo")).isZero();
+        CreateVolumeRequest request = (CreateVolumeRequest) controller.requests().get(0);
+        assertThat(request.getName()).isEqualTo("demo");
+        assertThat(request.getCapacityRange().getRequiredBytes()).isEqualTo(2L << 30);
+        assertThat(request.getParametersMap()).containsEntry("replica", "2").containsEntry("brickRoot", "/mnt/brick1")
+                .containsEntry("csi.storage.k8s.io/pvc/namespace", "default")
+                .containsEntry("csi.storage.k8s.io/pvc/name", "demo");
+        assertThat(out()).isEqualTo("""
+                ID         CAPACITY   REPLICA   BRICKS
+                gcs-demo   2Gi        3         a:/b1,b:/b1,c:/b1
+                """);
+    }
+
+    @Test
+    void createAsJsonHasTheIdLineDeployLocalRunReads() {
+        assertThat(run("--controller", controller.url(), "create", "demo", "-o", "json")).isZero();
+        Matcher id = RUN_READS_THE_ID.matcher(out());
+        assertThat(id.find()).as("a line deploy/local/run's sed matches in:%n%s", out()).isTrue();
+        assertThat(id.group(1)).isEqualTo("gcs-demo");
+        assertThat(((CreateVolumeRequest) controller.requests().get(0)).getCapacityRange().getRequiredBytes())
+                .as("the default size").isEqualTo(1L << 30);
+    }
+
+    @Test
+    void expandAndDeleteAnswerWithARow() {
+        assertThat(run("--controller", controller.url(), "expand", "gcs-a", "3Gi")).isZero();
+        assertThat(run("--controller", controller.url(), "delete", "gcs-a")).isZero();
+        assertThat(((ControllerExpandVolumeRequest) controller.requests().get(0)).getCapacityRange()
+                .getRequiredBytes()).isEqualTo(3L << 30);
+        assertThat(((DeleteVolumeRequest) controller.requests().get(1)).getVolumeId()).isEqualTo("gcs-a");
+        assertThat(out()).isEqualTo("ID      CAPACITY\ngcs-a   3Gi\nDELETED\ngcs-a\n");
+    }
+
+    @Test
+    void completionPrintsABashScriptNamingEveryCommand() {
+        assertThat(run("completion")).isZero();
+        assertThat(out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_gluster-csi-ctl")
+                .contains(COMMANDS).contains("--controller", "--storage-class", "--read-only");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void jsonOfARowIsWhatJacksonWritesAndReadsBackToTheSameMap() {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", "a\"b\n");
+        row.put("n", 3);
+        row.put("readOnly", true);
+        row.put("list", List.of("x", "y"));
+        row.put("context", Map.of("replica", "3"));
+        row.put("empty", Map.of());
+        String json = Ctl.json(row);
+        assertThat(json).isEqualTo("""
+                {
+                  "id": "a\\"b\\n",
+                  "n": 3,
+                  "readOnly": true,
+                  "list": [
+                    "x",
+                    "y"
+                  ],
+                  "context": {
+                    "replica": "3"
+                  },
+                  "empty": {}
+                }""");
+        assertThat(JsonMapper.shared().readValue(json, new TypeReference<Map<String, Object>>() { }))
+                .containsExactlyEntriesOf(row);
     }
 
     @Test
@@ -51,14 +238,13 @@ class CtlTest {
     }
 
     @Test
-    void jsonEscapesAndNests() {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", "a\"b\n");
-        row.put("n", 3);
-        row.put("list", List.of("x", true));
-        assertThat(Json.write(row)).isEqualTo("{\n  \"id\": \"a\\\"b\\n\",\n  \"n\": 3,\n  \"list\": [\n    \"x\",\n"
-                + "    true\n  ]\n}");
-        assertThat(Json.write(Map.of())).isEqualTo("{}");
+    void theSizeConverterRejectsWhatIsNotASize() {
+        Sizes.Converter converter = new Sizes.Converter();
+        assertThat(converter.convert("1Gi")).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> converter.convert("1Qi")).isInstanceOf(TypeConversionException.class)
+                .hasMessageContaining("'1Qi'");
+        assertThatThrownBy(() -> converter.convert("0")).isInstanceOf(TypeConversionException.class);
+        assertThatThrownBy(() -> converter.convert("99999999999Ti")).isInstanceOf(TypeConversionException.class);
     }
 
     @Test

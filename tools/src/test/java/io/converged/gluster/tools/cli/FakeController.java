@@ -1,0 +1,111 @@
+package io.converged.gluster.tools.cli;
+
+import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerExpandVolumeResponse;
+import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.CreateVolumeResponse;
+import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteVolumeResponse;
+import io.converged.gluster.csi.v1.ListVolumesRequest;
+import io.converged.gluster.csi.v1.ListVolumesResponse;
+import io.converged.gluster.csi.v1.Volume;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A controller on a unix socket that answers from a script and keeps every request it got, so CLI
+ * tests can see what gluster-csi-ctl sent, and that a bad command line sent nothing.
+ */
+final class FakeController extends ControllerGrpc.ControllerImplBase implements AutoCloseable {
+    static final String MISSING = "gcs-missing";
+
+    private final List<Object> requests = new CopyOnWriteArrayList<>();
+    private final Path socket;
+    private final EventLoopGroup group;
+    private final Server server;
+
+    private FakeController(Path socket) throws IOException {
+        this.socket = socket;
+        this.group = new EpollEventLoopGroup(1);
+        this.server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(group)
+                .workerEventLoopGroup(group)
+                .addService(this)
+                .build()
+                .start();
+    }
+
+    static FakeController on(Path socket) throws IOException {
+        return new FakeController(socket);
+    }
+
+    String url() {
+        return "unix://" + socket;
+    }
+
+    /** Every request received, in order. */
+    List<Object> requests() {
+        return requests;
+    }
+
+    static Volume volume(String name, long bytes) {
+        return Volume.newBuilder().setVolumeId("gcs-" + name).setCapacityBytes(bytes)
+                .putVolumeContext("replica", "3").putVolumeContext("bricks", "a:/b1,b:/b1,c:/b1").build();
+    }
+
+    @Override
+    public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> answer) {
+        requests.add(request);
+        answer.onNext(CreateVolumeResponse.newBuilder()
+                .setVolume(volume(request.getName(), request.getCapacityRange().getRequiredBytes())).build());
+        answer.onCompleted();
+    }
+
+    @Override
+    public void deleteVolume(DeleteVolumeRequest request, StreamObserver<DeleteVolumeResponse> answer) {
+        requests.add(request);
+        if (MISSING.equals(request.getVolumeId())) {
+            answer.onError(Status.NOT_FOUND.withDescription("no volume " + MISSING).asRuntimeException());
+            return;
+        }
+        answer.onNext(DeleteVolumeResponse.getDefaultInstance());
+        answer.onCompleted();
+    }
+
+    @Override
+    public void controllerExpandVolume(ControllerExpandVolumeRequest request,
+            StreamObserver<ControllerExpandVolumeResponse> answer) {
+        requests.add(request);
+        answer.onNext(ControllerExpandVolumeResponse.newBuilder()
+                .setCapacityBytes(request.getCapacityRange().getRequiredBytes()).build());
+        answer.onCompleted();
+    }
+
+    @Override
+    public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> answer) {
+        requests.add(request);
+        answer.onNext(ListVolumesResponse.newBuilder()
+                .addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(volume("a", 1L << 30))).build());
+        answer.onCompleted();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+}
