@@ -103,9 +103,9 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         PeerSource peers = peerSource();
         VolumeBackend backend = backend(peers, roots, crashSwitch(System.getenv(CRASH_AT)));
         ControllerService controller = new ControllerService(backend, roots);
-        Readiness readiness = new CachedReadiness(() -> controller.ready()
-                ? Readiness.Status.READY
-                : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")"), Duration.ofSeconds(2));
+        Readiness peersAnswer = () -> controller.ready() ? Readiness.Status.READY
+                : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")");
+        Readiness readiness = new CachedReadiness(peersAnswer, Duration.ofSeconds(2));
         IdentityService identity = new IdentityService(
                 List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()), readiness);
         PoolKeeper keeper = new PoolKeeper(peers, new PoolFormation(), Duration.ofSeconds(poolCheckSeconds));

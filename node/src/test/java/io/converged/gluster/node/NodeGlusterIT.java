@@ -215,7 +215,8 @@ class NodeGlusterIT {
                     .hasContent("written through the writer's target");
         }
 
-        awaitTrue(() -> usage(stats(node, target1), VolumeUsage.Unit.BYTES).getTotal() == QUOTA, Duration.ofSeconds(20));
+        awaitTrue(() -> usage(stats(node, target1), VolumeUsage.Unit.BYTES).getTotal() == QUOTA, Duration
+                .ofSeconds(20));
         NodeGetVolumeStatsResponse stats = stats(node, target2);
         assertThat(usage(stats, VolumeUsage.Unit.BYTES).getTotal()).isEqualTo(QUOTA);
         assertThat(usage(stats, VolumeUsage.Unit.BYTES).getAvailable()).isPositive().isLessThanOrEqualTo(QUOTA);
@@ -248,7 +249,8 @@ class NodeGlusterIT {
                     "127.1.9.1:/" + VOLUME, rawMount.toString()));
             raw.add(millisSince(start));
             assertThat(mounted.succeeded()).as(mounted.message()).isTrue();
-            assertThat(LocalMounts.run(List.of("umount", "--no-canonicalize", rawMount.toString())).succeeded()).isTrue();
+            assertThat(LocalMounts.run(List.of("umount", "--no-canonicalize", rawMount.toString())).succeeded())
+                    .isTrue();
 
             start = System.nanoTime();
             node.nodeStageVolume(stageRequest(staging));
@@ -293,7 +295,8 @@ class NodeGlusterIT {
         assertThat(LocalMounts.statfsError(target2)).contains(NOT_CONNECTED);
         long start = System.nanoTime();
         node.nodePublishVolume(publishRequest(staging, target1, false));
-        System.out.printf("a repeated NodePublishVolume healed the killed FUSE client in %.1f ms%n", millisSince(start));
+        System.out.printf("a repeated NodePublishVolume healed the killed FUSE client in %.1f ms%n",
+                millisSince(start));
         assertHealed(secondClient);
 
         unpublishAndUnstage(node);
@@ -333,7 +336,8 @@ class NodeGlusterIT {
         Path socket = dir.resolve("jar.sock");
         String[] flags = {"--endpoint", "unix://" + socket, "--state-dir", dir.resolve("jar-state").toString(),
             "--client-log-dir", dir.resolve("jar-logs").toString(), "--node-id", "it-node"};
-        try (JarProcess first = JarProcess.start(JarProcess.jar("gluster-csi-node.jar"), dir.resolve("first.log"), flags)) {
+        try (JarProcess first = JarProcess.start(JarProcess.jar("gluster-csi-node.jar"), dir.resolve("first.log"),
+                flags)) {
             first.awaitSocket(socket, Duration.ofSeconds(30));
             try (UnixChannel client = UnixChannel.open(new Endpoint(socket))) {
                 NodeGrpc.NodeBlockingStub jar = NodeGrpc.newBlockingStub(client.channel());
@@ -392,7 +396,8 @@ class NodeGlusterIT {
                     "127.1.9.1:/" + VOLUME, rawMount.toString()));
             double rawMillis = millisSince(start);
             assertThat(raw.succeeded()).as(raw.message()).isTrue();
-            assertThat(LocalMounts.run(List.of("umount", "--no-canonicalize", rawMount.toString())).succeeded()).isTrue();
+            assertThat(LocalMounts.run(List.of("umount", "--no-canonicalize", rawMount.toString())).succeeded())
+                    .isTrue();
             System.out.printf("with peer 1 (the primary volfile server) down: NodeStageVolume %.1f ms, raw mount -t"
                     + " glusterfs %.1f ms%n", stageMillis, rawMillis);
 

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seeded random and hostile node requests to the node jar over its socket, at
  * {@code --log-level debug}, each carrying secrets: every answer has a CSI code (never UNKNOWN, and
- * INTERNAL only for a well-formed stage that mount.glusterfs itself failed), the server stays up, no mount and no stage record is left, mount options outside the
+ * INTERNAL only for a well-formed stage that mount.glusterfs itself failed), the server stays up,
+         no mount and no stage record is left, mount options outside the
  * glusterfs FUSE allowlist are refused, and no secret value reaches the log. No gluster answers at
  * the servers named, so even a well-formed stage fails to mount.
  * {@code -Dreliability.seed=S} and {@code -Dreliability.requests=N} (default 300) size the run.
@@ -77,7 +78,8 @@ class NodeHostileInputIT {
         List<String> bad = new ArrayList<>();
         try (JarProcess node = JarProcess.start(JarProcess.jar("gluster-csi-node.jar"), dir.resolve("node.log"),
                 "--endpoint", "unix://" + socket, "--state-dir", state.toString(), "--client-log-dir",
-                dir.resolve("logs").toString(), "--node-id", "hostile", "--mount-timeout", "5", "--log-level", "debug")) {
+                dir.resolve("logs").toString(), "--node-id", "hostile", "--mount-timeout", "5", "--log-level",
+                        "debug")) {
             node.awaitSocket(socket, Duration.ofSeconds(30));
             try (UnixChannel channel = UnixChannel.open(new Endpoint(socket))) {
                 NodeGrpc.NodeBlockingStub stub = NodeGrpc.newBlockingStub(channel.channel());
@@ -93,7 +95,8 @@ class NodeHostileInputIT {
                             if (random.nextInt(6) > 0) {
                                 request.setVolumeCapability(capability());
                             }
-                            record(codes, bad, "NodeStageVolume " + request, () -> call.nodeStageVolume(request.build()));
+                            record(codes, bad, "NodeStageVolume " + request, () -> call.nodeStageVolume(request
+                                    .build()));
                             kinds.merge("NodeStageVolume", 1, Integer::sum);
                         }
                         case 2 -> {
@@ -118,7 +121,8 @@ class NodeHostileInputIT {
                             } else {
                                 NodeUnstageVolumeRequest request = NodeUnstageVolumeRequest.newBuilder()
                                         .setVolumeId(id()).setStagingTargetPath(path(work)).build();
-                                record(codes, bad, "NodeUnstageVolume " + request, () -> call.nodeUnstageVolume(request));
+                                record(codes, bad, "NodeUnstageVolume " + request, () -> call
+                                        .nodeUnstageVolume(request));
                                 kinds.merge("NodeUnstageVolume", 1, Integer::sum);
                             }
                         }

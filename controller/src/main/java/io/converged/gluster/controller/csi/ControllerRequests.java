@@ -24,14 +24,16 @@ final class ControllerRequests {
             throw CsiException.invalidArgument("name is required");
         }
         if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            throw CsiException.invalidArgument("name must be at most " + MAX_NAME_LENGTH + " characters without control characters");
+            throw CsiException.invalidArgument("name must be at most " + MAX_NAME_LENGTH
+                    + " characters without control characters");
         }
         if (request.getVolumeCapabilitiesCount() == 0) {
             throw CsiException.invalidArgument("volume_capabilities is required");
         }
         checkCapabilities(request.getVolumeCapabilitiesList());
         if (request.hasVolumeContentSource()) {
-            throw CsiException.invalidArgument("volume_content_source is not supported: this driver makes no snapshots or clones");
+            throw CsiException.invalidArgument(
+                    "volume_content_source is not supported: this driver makes no snapshots or clones");
         }
         StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(), allowedBrickRoots);
         long bytes = Capacity.choose(request.getCapacityRange().getRequiredBytes(),

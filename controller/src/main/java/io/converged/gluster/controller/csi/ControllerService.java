@@ -222,7 +222,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         context.put(VolumeContext.SERVERS, String.join(",", volume.servers()));
         context.put(VolumeContext.REPLICA, Integer.toString(volume.replica()));
         context.put(VolumeContext.ARBITER, Boolean.toString(volume.arbiter()));
-        context.put(VolumeContext.BRICKS, String.join(",", volume.bricks().stream().map(ProvisionedVolume.Brick::toString).toList()));
+        context.put(VolumeContext.BRICKS, String.join(",", volume.bricks().stream()
+                .map(ProvisionedVolume.Brick::toString).toList()));
         context.put(VolumeContext.BRICK_ROOT, volume.brickRoot());
         volume.gid().ifPresent(gid -> context.put(VolumeContext.GID, Integer.toString(gid)));
         context.put(VolumeContext.QUOTA_BYTES, Long.toString(volume.capacityBytes()));

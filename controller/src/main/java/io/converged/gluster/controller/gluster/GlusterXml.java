@@ -126,7 +126,8 @@ public final class GlusterXml {
             for (Element n : children(Optional.of(v), "node")) {
                 entries.add(new BrickStatus(text(n, "hostname").orElse(""), text(n, "path").orElse(""),
                         text(n, "peerid").orElse(""), "1".equals(text(n, "status").orElse("0")),
-                        (int) integerOr(text(n, "port").orElse("N/A"), -1), integerOr(text(n, "pid").orElse("-1"), -1)));
+                        (int) integerOr(text(n, "port").orElse("N/A"), -1),
+                        integerOr(text(n, "pid").orElse("-1"), -1)));
             }
             statuses.add(new VolumeStatus(text(v, "volName").orElse(""), entries));
         }

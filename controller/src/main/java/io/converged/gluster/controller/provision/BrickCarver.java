@@ -5,6 +5,7 @@ import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.OptionalInt;
@@ -73,7 +74,8 @@ public final class BrickCarver {
             run(peer, List.of("mkdir", "-p", "--", brick), "cannot create " + brick);
         }
         if (gid.isPresent()) {
-            run(peer, List.of("chgrp", Integer.toString(gid.getAsInt()), "--", brick), "cannot set the group of " + brick);
+            run(peer, List.of("chgrp", Integer.toString(gid.getAsInt()), "--", brick), "cannot set the group of "
+                    + brick);
             run(peer, List.of("chmod", "2775", "--", brick), "cannot set the mode of " + brick);
         }
         return existed;
@@ -100,7 +102,8 @@ public final class BrickCarver {
         if (!VolumeNames.isValidVolumeId(volume)) {
             throw new IllegalArgumentException("not a volume name: " + volume);
         }
-        CommandResult found = peer.run(List.of("find", base, "-mindepth", "2", "-maxdepth", Integer.toString(SWEEP_DEPTH),
+        CommandResult found = peer.run(List.of("find", base, "-mindepth", "2",
+                "-maxdepth", Integer.toString(SWEEP_DEPTH),
                 "-type", "d", "-name", "brick", "-prune", "-path", "*/" + volume + "/brick", "-empty", "-print"),
                 TIMEOUT);
         String suffix = "/" + volume + "/brick";
@@ -119,7 +122,7 @@ public final class BrickCarver {
     public String archive(CommandRunner peer, String brickPath, String volume) throws CommandException {
         String dir = volumeDirOf(brickPath, volume);
         String root = dir.substring(0, dir.lastIndexOf('/'));
-        String target = root + "/.archived-" + volume + "-" + STAMP.format(clock.instant().atZone(java.time.ZoneOffset.UTC));
+        String target = root + "/.archived-" + volume + "-" + STAMP.format(clock.instant().atZone(ZoneOffset.UTC));
         CommandResult exists = peer.run(List.of("test", "-e", dir), TIMEOUT);
         if (!exists.succeeded()) {
             return target;

@@ -56,7 +56,7 @@ public final class GlusterPool {
         T call(GlusterCli cli) throws GlusterException;
     }
 
-    /** A gluster answer and the peer whose glusterd gave it, to send the next commands to without asking around again. */
+    /** A gluster answer, and the peer whose glusterd gave it to send the next commands to. */
     public record Answer<T>(Peer peer, T value) {
     }
 

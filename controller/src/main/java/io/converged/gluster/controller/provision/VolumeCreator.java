@@ -263,7 +263,7 @@ public final class VolumeCreator {
         }
     }
 
-    /** True when the placement fails only because peers are down: with them up (room unknown, taken as ample) it would fit. */
+    /** True when only peers that are down stand in the way: with them up (room taken as ample) it would fit. */
     private static boolean wouldFitWithAllPeersUp(List<Candidate> candidates, StorageClassParameters p, long bytes) {
         if (candidates.stream().allMatch(Candidate::up)) {
             return false;

@@ -95,9 +95,11 @@ class ControllerServiceTest {
             StorageClassParameters p = spec.parameters();
             List<ProvisionedVolume.Brick> bricks = new ArrayList<>();
             for (int i = 1; i <= p.replica(); i++) {
-                bricks.add(new ProvisionedVolume.Brick("10.0.0." + i, p.brickRoot() + "/" + spec.volumeName() + "/brick"));
+                bricks.add(new ProvisionedVolume.Brick("10.0.0." + i, p.brickRoot() + "/" + spec.volumeName()
+                        + "/brick"));
             }
-            ProvisionedVolume volume = new ProvisionedVolume(spec.volumeName(), spec.requestName(), spec.capacityBytes(), p.replica(),
+            ProvisionedVolume volume = new ProvisionedVolume(spec.volumeName(), spec.requestName(), spec
+                    .capacityBytes(), p.replica(),
                     p.arbiter(), bricks, p.brickRoot(), OptionalInt.empty(), p.onDelete(), p.pvcName(),
                     p.pvcNamespace(), true);
             synchronized (this) {
@@ -116,7 +118,8 @@ class ControllerServiceTest {
         public ProvisionedVolume expand(String volumeId, long bytes) throws CsiException {
             call("expand " + volumeId);
             ProvisionedVolume v = volumes.get(volumeId);
-            ProvisionedVolume grown = new ProvisionedVolume(v.id(), v.requestName(), bytes, v.replica(), v.arbiter(), v.bricks(),
+            ProvisionedVolume grown = new ProvisionedVolume(v.id(), v.requestName(), bytes, v.replica(), v.arbiter(), v
+                    .bricks(),
                     v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(), v.started());
             volumes.put(volumeId, grown);
             return grown;
@@ -209,8 +212,10 @@ class ControllerServiceTest {
                 Map.entry("control characters", create("pvc\n1").build()),
                 Map.entry("no capabilities", create("a").clearVolumeCapabilities().build()),
                 Map.entry("block", create("a").clearVolumeCapabilities().addVolumeCapabilities(block).build()),
-                Map.entry("no access type", create("a").clearVolumeCapabilities().addVolumeCapabilities(noType).build()),
-                Map.entry("unknown mode", create("a").clearVolumeCapabilities().addVolumeCapabilities(unknownMode).build()),
+                Map.entry("no access type", create("a").clearVolumeCapabilities().addVolumeCapabilities(noType)
+                        .build()),
+                Map.entry("unknown mode", create("a").clearVolumeCapabilities().addVolumeCapabilities(unknownMode)
+                        .build()),
                 Map.entry("xfs", create("a").clearVolumeCapabilities().addVolumeCapabilities(xfs).build()),
                 Map.entry("content source", create("a").setVolumeContentSource(VolumeContentSource.newBuilder()
                         .setSnapshot(VolumeContentSource.SnapshotSource.newBuilder().setSnapshotId("s"))).build()),
@@ -254,7 +259,8 @@ class ControllerServiceTest {
         assertThatThrownBy(() -> stub.createVolume(create("pvc-slow").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
-        assertThatThrownBy(() -> stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-slow").build()))
+        assertThatThrownBy(() -> stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-pvc-slow")
+                .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED));
         backend.hold = null;

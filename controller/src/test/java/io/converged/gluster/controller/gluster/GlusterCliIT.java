@@ -78,7 +78,8 @@ class GlusterCliIT {
 
     private void lifecycle(String name, List<Peer> on, boolean arbiter, boolean quota) throws Exception {
         List<String> bricks = makeBricks(name, on);
-        VolumeLayout spec = arbiter ? VolumeLayout.arbiter(name, bricks, true) : VolumeLayout.replica(name, bricks, true);
+        VolumeLayout spec = arbiter ? VolumeLayout.arbiter(name, bricks, true) : VolumeLayout.replica(name, bricks,
+                true);
 
         long create = timed(() -> cli.createVolume(spec));
         VolumeInfo created = cli.volumeInfo(name).orElseThrow();
@@ -87,7 +88,8 @@ class GlusterCliIT {
         assertThat(created.arbiterCount()).isEqualTo(arbiter ? 1 : 0);
         assertThat(created.bricks()).extracting(Brick::name).containsExactlyElementsOf(bricks);
         assertThat(created.bricks()).extracting(Brick::arbiter)
-                .containsExactlyElementsOf(arbiter ? List.of(false, false, true) : on.stream().map(p -> false).toList());
+                .containsExactlyElementsOf(arbiter ? List.of(false, false, true) : on.stream().map(p -> false)
+                .toList());
         assertThat(cli.volumeList()).contains(name);
 
         long start = timed(() -> cli.startVolume(name, false));
@@ -145,7 +147,8 @@ class GlusterCliIT {
         Map<String, String> options = cli.volumeInfo(name).orElseThrow().optionsWithPrefix("user.op");
         assertThat(options).hasSize(20).containsEntry("user.op0", "value-0").containsEntry("user.op19", "value-19");
         int contended = CONTENDED.get() - before;
-        LOG.info("20 concurrent option sets on one volume: " + wall + " ms, " + contended + " contended answers retried");
+        LOG.info("20 concurrent option sets on one volume: " + wall + " ms, " + contended
+                + " contended answers retried");
         assertThat(contended).as("glusterd refused some of the concurrent calls, and the client retried them")
                 .isPositive();
         cli.deleteVolume(name);
@@ -213,10 +216,10 @@ class GlusterCliIT {
             awaitDisconnected();
             assertThatThrownBy(() -> cli.createVolume(VolumeLayout.replica(name, bricks, true)))
                     .isInstanceOf(GlusterException.class)
-                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.PEER_NOT_CONNECTED);
+                    .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.PEER_NOT_CONNECTED);
             assertThatThrownBy(() -> peers.get(2).gluster().poolList())
                     .isInstanceOf(GlusterException.class)
-                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE);
+                    .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.GLUSTERD_UNREACHABLE);
         } finally {
             pool.startGlusterd(3);
             pool.awaitConnected();

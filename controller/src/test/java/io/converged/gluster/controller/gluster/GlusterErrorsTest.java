@@ -48,13 +48,13 @@ class GlusterErrorsTest {
                 .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.VOLUME_NOT_FOUND);
         assertThat(GlusterErrors.classify("Brick: h:/b not available. Brick may be containing or be contained by an "
                 + "existing brick.", 0, "c")).isInstanceOf(GlusterException.class)
-                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.BRICK_IN_USE);
+                        .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.BRICK_IN_USE);
         assertThat(GlusterErrors.classify("Host 10.0.0.3 not connected", 0, "c"))
                 .isInstanceOf(GlusterException.class)
                 .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.PEER_NOT_CONNECTED);
         assertThat(GlusterErrors.classify("Another transaction is in progress for v. Please try again after some "
                 + "time.", 30800, "c")).isInstanceOf(GlusterException.class)
-                .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.LOCK_CONTENTION);
+                        .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.LOCK_CONTENTION);
         assertThat(GlusterErrors.classify("Locking failed on 127.1.9.2. Please check log file for details.", 0, "c"))
                 .isInstanceOf(GlusterException.class)
                 .hasFieldOrPropertyWithValue("kind", GlusterException.Kind.LOCK_CONTENTION);
@@ -73,7 +73,8 @@ class GlusterErrorsTest {
                 .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
         assertThat(GlusterErrors.kindOf("Staging failed on 127.1.9.2. Error: Volume gcs-b does not exist"))
                 .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
-        assertThat(GlusterErrors.kindOf("Volume gcs-b does not exist")).isEqualTo(GlusterException.Kind.VOLUME_NOT_FOUND);
+        assertThat(GlusterErrors.kindOf("Volume gcs-b does not exist"))
+                .isEqualTo(GlusterException.Kind.VOLUME_NOT_FOUND);
     }
 
     @Test

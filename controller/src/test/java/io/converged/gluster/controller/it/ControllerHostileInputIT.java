@@ -66,7 +66,8 @@ class ControllerHostileInputIT {
 
     /** Strings built to break out of a name, a path or an argv. */
     static final List<String> HOSTILE = List.of("", " ", "..", "../..", "/etc", "/etc/passwd", "/", "-o", "--force",
-            "--help", "-rf", "a;rm -rf /", "$(touch /tmp/pwned)", "`id`", "a|b", "a&b", "a>b", "a\nb", "a\rb", "a\u0000b",
+            "--help", "-rf", "a;rm -rf /", "$(touch /tmp/pwned)", "`id`", "a|b", "a&b", "a>b", "a\nb", "a\rb",
+                    "a\u0000b",
             "a b", "\t", "'", "\"", "*", "?", "~", "a,b", "a=b", "%2e%2e", "../../etc/shadow", "/mnt/../etc",
             "/mnt/brick1/../../etc", "force", "replica", "start", "volume", "x".repeat(300), "y".repeat(5000),
             "é", "\u202e", "gcs-keeper", "GCS-UPPER", "-", "_", "a/b", "a\\b", "a:b", "127.0.0.1:/x", "0", "-1",
@@ -177,7 +178,8 @@ class ControllerHostileInputIT {
             switch (kind) {
                 case 0, 1, 2, 3 -> {
                     CreateVolumeRequest request = gen.create();
-                    Status.Code code = codeOf(() -> call().createVolume(request), codes, bad, "CreateVolume " + request);
+                    Status.Code code = codeOf(() -> call().createVolume(request), codes, bad, "CreateVolume "
+                            + request);
                     if (code == Status.Code.OK) {
                         accepted.add(request.getName());
                         String id = call().createVolume(request).getVolume().getVolumeId();
@@ -186,7 +188,8 @@ class ControllerHostileInputIT {
                         if (!onDelete.equals("delete")) {
                             // Kept as the StorageClass asked: found, then cleared for the tree comparison.
                             assertThat(removeKeptBricks(id)).as("bricks kept by onDelete=" + onDelete)
-                                    .isEqualTo(Integer.parseInt(request.getParametersOrDefault("replica", "3").strip()));
+                                    .isEqualTo(Integer.parseInt(request.getParametersOrDefault("replica", "3")
+                                    .strip()));
                             kept++;
                         }
                     }
@@ -258,7 +261,8 @@ class ControllerHostileInputIT {
         List<String> leaked = SECRETS.stream().filter(log::contains).toList();
         assertThat(leaked).as("secret values in the debug log").isEmpty();
         System.out.printf("hostile controller input (seed %d): %d requests %s; codes %s; %d accepted creates (made and"
-                + " deleted, %d with bricks kept as onDelete asked); %d secrets, none in %d bytes of debug log%n", SEED, REQUESTS, kinds, new TreeMap<>(codes),
+                + " deleted, %d with bricks kept as onDelete asked); %d secrets, none in %d bytes of debug log%n", SEED,
+                REQUESTS, kinds, new TreeMap<>(codes),
                 accepted.size(), kept, SECRETS.size(), log.length());
     }
 
@@ -305,7 +309,8 @@ class ControllerHostileInputIT {
 
         Map<String, String> parameters() {
             Map<String, String> parameters = new HashMap<>();
-            List<String> keys = List.of("replica", "arbiter", "brickRoot", "volumeNamePrefix", "volumeOptions", "spread",
+            List<String> keys = List.of("replica", "arbiter", "brickRoot", "volumeNamePrefix", "volumeOptions",
+                    "spread",
                     "gidMin", "gidMax", "onDelete", "csi.storage.k8s.io/pvc/name", "csi.storage.k8s.io/pvc/namespace",
                     "csi.storage.k8s.io/pv/name");
             for (int n = random.nextInt(4); n > 0; n--) {

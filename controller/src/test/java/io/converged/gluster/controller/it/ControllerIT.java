@@ -68,7 +68,7 @@ class ControllerIT {
     static SocketController controller;
     static ControllerGrpc.ControllerBlockingStub stub;
     static GlusterCli gluster;
-    static final List<Long> createMillis = Collections.synchronizedList(new ArrayList<>());
+    static final List<Long> CREATE_MILLIS = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void startController() throws Exception {
@@ -82,8 +82,8 @@ class ControllerIT {
         if (controller != null) {
             controller.close();
         }
-        if (!createMillis.isEmpty()) {
-            List<Long> sorted = new ArrayList<>(createMillis);
+        if (!CREATE_MILLIS.isEmpty()) {
+            List<Long> sorted = new ArrayList<>(CREATE_MILLIS);
             Collections.sort(sorted);
             System.out.printf("CreateVolume over the socket: median %d ms over %d sequential calls%n",
                     sorted.get(sorted.size() / 2), sorted.size());
@@ -98,7 +98,7 @@ class ControllerIT {
     static Volume create(CreateVolumeRequest request) {
         long start = System.nanoTime();
         Volume volume = stub.createVolume(request).getVolume();
-        createMillis.add((System.nanoTime() - start) / 1_000_000);
+        CREATE_MILLIS.add((System.nanoTime() - start) / 1_000_000);
         return volume;
     }
 
@@ -172,7 +172,8 @@ class ControllerIT {
                 () -> stub.createVolume(request("pvc-r3", 128 * MIB).build()));
         assertThat(conflict.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(conflict.getStatus().getDescription()).contains("capacity");
-        assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-r3", 64 * MIB).putParameters("replica", "2").build())))
+        assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-r3", 64 * MIB).putParameters("replica", "2")
+                .build())))
                 .isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(info("gcs-pvc-r3")).isEqualTo(before);
     }
@@ -241,7 +242,8 @@ class ControllerIT {
     @Order(6)
     @SuppressWarnings("deprecation")
     void getVolumeAndCapacityReadThePool() {
-        var volume = stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId("gcs-pvc-r3").build());
+        var volume = stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId("gcs-pvc-r3")
+                .build());
         assertThat(volume.getStatus().getVolumeCondition().getAbnormal()).isFalse();
         assertThat(volume.getVolume().getCapacityBytes()).isEqualTo(64 * MIB);
         var capacity = stub.getCapacity(GetCapacityRequest.newBuilder().build());
@@ -295,7 +297,8 @@ class ControllerIT {
                 "no name", request("", 32 * MIB).build());
         bad.forEach((what, r) -> assertThat(GrpcCodes.of(() -> stub.createVolume(r))).as(what)
                 .isEqualTo(Status.Code.INVALID_ARGUMENT));
-        assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-x", 1L << 50).putParameters("replica", "3").build())))
+        assertThat(GrpcCodes.of(() -> stub.createVolume(request("pvc-x", 1L << 50).putParameters("replica", "3")
+                .build())))
                 .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(gluster.volumeList()).containsExactlyInAnyOrderElementsOf(before);
         assertThat(brickDirs("gcs-pvc-x")).isEmpty();
@@ -309,7 +312,8 @@ class ControllerIT {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String id : all) {
-                futures.add(pool.submit(() -> stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build())));
+                futures.add(pool.submit(() -> stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id)
+                        .build())));
             }
             for (Future<?> f : futures) {
                 f.get(10, TimeUnit.MINUTES);

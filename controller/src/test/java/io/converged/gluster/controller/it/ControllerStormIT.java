@@ -212,7 +212,8 @@ class ControllerStormIT {
             }
         }
         assertConsistent(survivors, "the storm");
-        FIGURES.add(String.format("storm (seed %d): %d creates, %d deletes (%d of never-created ids), %d threads, %d ms;"
+        FIGURES.add(String
+                .format("storm (seed %d): %d creates, %d deletes (%d of never-created ids), %d threads, %d ms;"
                 + " codes %s; %d survivors whole, no orphan", SEED, STORM, STORM, ghosts, THREADS, millis,
                 new TreeMap<>(codes), survivors.size()));
         for (String id : survivors) {
@@ -243,7 +244,8 @@ class ControllerStormIT {
             for (int i = 0; i < BURST; i++) {
                 String name = String.format("burst-new-%02d", i);
                 int replica = 2 + i % 2;
-                calls.add(() -> outcome.put("create gcs-" + name, GrpcCodes.of(() -> call().createVolume(create(name, replica)))));
+                calls.add(() -> outcome.put("create gcs-" + name, GrpcCodes.of(() -> call().createVolume(create(name,
+                        replica)))));
             }
             for (String id : toDelete) {
                 calls.add(() -> outcome.put("delete " + id, GrpcCodes.of(() -> call().deleteVolume(delete(id)))));

@@ -71,7 +71,8 @@ final class PoolAudit {
             problems.add("volume " + name + " is " + volume.status() + ", not started");
         }
         if (!"glusterfs.converged.io".equals(options.get("user.csi.driver"))) {
-            problems.add("volume " + name + " has no driver metadata (half-made): " + volume.optionsWithPrefix("user."));
+            problems.add("volume " + name + " has no driver metadata (half-made): " + volume
+                    .optionsWithPrefix("user."));
         }
         if (!brickRoot.equals(options.get("user.csi.brick-root"))) {
             problems.add("volume " + name + " records brick root " + options.get("user.csi.brick-root") + ", its bricks"

@@ -74,7 +74,8 @@ class KubernetesPeerSourceTest {
         assertThat(KubernetesPeerSource.parseSelector("app.kubernetes.io/name=gluster"))
                 .containsOnly(Map.entry("app.kubernetes.io/name", "gluster"));
         assertThatThrownBy(() -> KubernetesPeerSource.parseSelector("")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> KubernetesPeerSource.parseSelector("app")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KubernetesPeerSource.parseSelector("app"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> KubernetesPeerSource.parseSelector("app!=x"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> KubernetesPeerSource.parseSelector("app=a b"))

@@ -14,7 +14,8 @@ class VolumeNamesTest {
 
     @Test
     void theSameRequestAlwaysGivesTheSameName() {
-        assertThat(VolumeNames.forRequest("gcs", "My Claim/../x")).isEqualTo(VolumeNames.forRequest("gcs", "My Claim/../x"));
+        assertThat(VolumeNames.forRequest("gcs", "My Claim/../x")).isEqualTo(VolumeNames.forRequest("gcs",
+                "My Claim/../x"));
     }
 
     @Test
@@ -28,7 +29,7 @@ class VolumeNamesTest {
     @Test
     void hostileNamesBecomeSafeVolumeIds() {
         for (String hostile : new String[] {"../../etc/passwd", "a;rm -rf /", "--force", "$(reboot)", "\n\t",
-            "x".repeat(500), "ünïcødé"}) {
+                "x".repeat(500), "ünïcødé"}) {
             String name = VolumeNames.forRequest("gcs", hostile);
             assertThat(VolumeNames.isValidVolumeId(name)).as(hostile).isTrue();
             assertThat(name).hasSizeLessThanOrEqualTo(VolumeNames.MAX_LENGTH).startsWith("gcs-");

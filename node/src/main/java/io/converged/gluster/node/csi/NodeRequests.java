@@ -61,7 +61,8 @@ final class NodeRequests {
         }
         String fsType = capability.getMount().getFsType();
         if (!fsType.isEmpty() && !fsType.equals("glusterfs")) {
-            throw CsiException.invalidArgument("fs_type '" + fsType + "' is not supported; leave it empty or use glusterfs");
+            throw CsiException.invalidArgument("fs_type '" + fsType
+                    + "' is not supported; leave it empty or use glusterfs");
         }
         VolumeCapability.AccessMode.Mode mode = capability.getAccessMode().getMode();
         if (mode == VolumeCapability.AccessMode.Mode.UNKNOWN || mode == VolumeCapability.AccessMode.Mode.UNRECOGNIZED) {

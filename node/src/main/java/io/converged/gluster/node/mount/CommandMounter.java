@@ -40,7 +40,8 @@ public final class CommandMounter implements Mounter {
         try {
             return MountTable.parse(Files.readString(mountInfo, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new MountException(MountException.Reason.FAILED, "cannot read " + mountInfo + ": " + e.getMessage(), e);
+            throw new MountException(MountException.Reason.FAILED, "cannot read " + mountInfo + ": "
+                    + e.getMessage(), e);
         }
     }
 

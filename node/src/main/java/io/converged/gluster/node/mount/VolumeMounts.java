@@ -358,7 +358,8 @@ public final class VolumeMounts {
         } catch (NoSuchFileException e) {
             return normal;
         } catch (IOException e) {
-            throw new MountException(MountException.Reason.FAILED, "cannot resolve " + parent + ": " + e.getMessage(), e);
+            throw new MountException(MountException.Reason.FAILED, "cannot resolve " + parent + ": "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -104,21 +104,24 @@ class NodeServiceTest {
     /** Every malformed request, the call that sends it, and a word its message must contain. */
     static Stream<Arguments> malformedRequests() {
         return Stream.of(
-                bad("stage without volume id", s -> s.nodeStageVolume(validStage().setVolumeId("").build()), "volume_id"),
+                bad("stage without volume id", s -> s.nodeStageVolume(validStage().setVolumeId("").build()),
+                        "volume_id"),
                 bad("stage without staging path", s -> s.nodeStageVolume(validStage().setStagingTargetPath("").build()),
                         "staging_target_path"),
                 bad("stage with relative staging path",
                         s -> s.nodeStageVolume(validStage().setStagingTargetPath("rel/path").build()), "absolute"),
                 bad("stage at /", s -> s.nodeStageVolume(validStage().setStagingTargetPath("/").build()), "absolute"),
                 bad("stage with NUL in path",
-                        s -> s.nodeStageVolume(validStage().setStagingTargetPath("/a\0b").build()), "staging_target_path"),
+                        s -> s.nodeStageVolume(validStage().setStagingTargetPath("/a\0b").build()),
+                                "staging_target_path"),
                 bad("stage without capability",
                         s -> s.nodeStageVolume(validStage().clearVolumeCapability().build()), "volume_capability"),
                 bad("stage as block", s -> s.nodeStageVolume(validStage().setVolumeCapability(capability(c -> c
                         .setBlock(VolumeCapability.BlockVolume.getDefaultInstance()))).build()), "block"),
                 bad("stage with fs_type ext4", s -> s.nodeStageVolume(validStage().setVolumeCapability(capability(c -> c
                         .setMount(VolumeCapability.MountVolume.newBuilder().setFsType("ext4")))).build()), "ext4"),
-                bad("stage without access mode", s -> s.nodeStageVolume(validStage().setVolumeCapability(capability(c -> c
+                bad("stage without access mode", s -> s.nodeStageVolume(validStage()
+                        .setVolumeCapability(capability(c -> c
                         .clearAccessMode())).build()), "access_mode"),
                 bad("stage with unknown mount flag", s -> s.nodeStageVolume(validStage().setVolumeCapability(capability(
                         c -> c.setMount(VolumeCapability.MountVolume.newBuilder().addMountFlags("nfsvers=4"))))
@@ -139,7 +142,8 @@ class NodeServiceTest {
                 bad("publish without volume id", s -> s.nodePublishVolume(validPublish().setVolumeId("").build()),
                         "volume_id"),
                 bad("publish without staging path",
-                        s -> s.nodePublishVolume(validPublish().setStagingTargetPath("").build()), "staging_target_path"),
+                        s -> s.nodePublishVolume(validPublish().setStagingTargetPath("").build()),
+                                "staging_target_path"),
                 bad("publish without target", s -> s.nodePublishVolume(validPublish().setTargetPath("").build()),
                         "target_path"),
                 bad("publish with relative target",
@@ -317,7 +321,8 @@ class NodeServiceTest {
         assertThat(node.nodeGetCapabilities(NodeGetCapabilitiesRequest.getDefaultInstance()).getCapabilitiesList())
                 .extracting(c -> c.getRpc().getType())
                 .containsExactlyInAnyOrder(NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME,
-                        NodeServiceCapability.RPC.Type.GET_VOLUME_STATS, NodeServiceCapability.RPC.Type.VOLUME_CONDITION);
+                        NodeServiceCapability.RPC.Type.GET_VOLUME_STATS,
+                                NodeServiceCapability.RPC.Type.VOLUME_CONDITION);
         assertThat(node.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance()).getNodeId()).isEqualTo("node-7");
     }
 

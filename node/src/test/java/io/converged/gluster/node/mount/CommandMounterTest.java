@@ -73,7 +73,8 @@ class CommandMounterTest {
     @Test
     void mountsGlusterWithOneArgvAndTheMountTimeout() throws Exception {
         runner.answer(0, "", "");
-        GlusterMount mount = GlusterMount.of("vol1", List.of("127.1.9.1", "127.1.9.2"), MountOptions.parse(List.of("acl")),
+        GlusterMount mount = GlusterMount.of("vol1", List.of("127.1.9.1", "127.1.9.2"), MountOptions.parse(List
+                .of("acl")),
                 Path.of("/logs/vol1.log"));
 
         mounter.mountGluster(mount, target);
@@ -86,7 +87,8 @@ class CommandMounterTest {
     @Test
     void aFailedGlusterMountNamesTheServersAndTheClientLog() throws Exception {
         runner.answer(1, "", "Mount failed. Check the log file for more details.\n");
-        GlusterMount mount = GlusterMount.of("vol1", List.of("127.1.9.1"), MountOptions.none(), Path.of("/logs/vol1.log"));
+        GlusterMount mount = GlusterMount.of("vol1", List.of("127.1.9.1"), MountOptions.none(), Path
+                .of("/logs/vol1.log"));
 
         assertThatThrownBy(() -> mounter.mountGluster(mount, target))
                 .isInstanceOfSatisfying(MountException.class,
@@ -132,7 +134,8 @@ class CommandMounterTest {
         assertThatThrownBy(() -> mounter.unmount(target))
                 .isInstanceOfSatisfying(MountException.class,
                         e -> assertThat(e.reason()).isEqualTo(MountException.Reason.FAILED));
-        assertThat(runner.commands).allSatisfy(argv -> assertThat(argv).containsExactly("umount", "--no-canonicalize", target.toString()));
+        assertThat(runner.commands).allSatisfy(argv -> assertThat(argv).containsExactly("umount", "--no-canonicalize",
+                target.toString()));
         assertThat(runner.timeouts).containsOnly(MOUNT);
     }
 

@@ -33,7 +33,8 @@ class StageRecordsTest {
 
         records.save(record);
 
-        assertThat(StageRecords.recordPath(staging)).isEqualTo(dir.resolve("pv/abc/globalmount.glusterfs-csi.properties"))
+        assertThat(StageRecords.recordPath(staging)).isEqualTo(dir
+                .resolve("pv/abc/globalmount.glusterfs-csi.properties"))
                 .isRegularFile();
         assertThat(Files.readSymbolicLink(dir.resolve("state/vol1"))).isEqualTo(StageRecords.recordPath(staging));
         assertThat(records.find("vol1")).contains(record);

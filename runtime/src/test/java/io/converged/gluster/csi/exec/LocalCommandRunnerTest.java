@@ -13,7 +13,8 @@ class LocalCommandRunnerTest {
 
     @Test
     void capturesExitCodeAndBothStreams() throws CommandException {
-        CommandResult result = runner.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(10));
+        CommandResult result = runner.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration
+                .ofSeconds(10));
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.stdout()).isEqualTo("out\n");
         assertThat(result.stderr()).isEqualTo("err\n");
@@ -23,7 +24,8 @@ class LocalCommandRunnerTest {
 
     @Test
     void argumentsAreNeverInterpretedByAShell() throws CommandException {
-        CommandResult result = runner.run(List.of("echo", "$(id -u); rm -rf /tmp/x", "`whoami`"), Duration.ofSeconds(10));
+        CommandResult result = runner.run(List.of("echo", "$(id -u); rm -rf /tmp/x", "`whoami`"), Duration
+                .ofSeconds(10));
         assertThat(result.stdout()).isEqualTo("$(id -u); rm -rf /tmp/x `whoami`\n");
     }
 

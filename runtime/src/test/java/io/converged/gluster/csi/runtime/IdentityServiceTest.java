@@ -42,7 +42,8 @@ class IdentityServiceTest {
     void pluginInfoNamesTheDriverAndItsVersion() throws Exception {
         GetPluginInfoResponse info = start(List.of()).getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
         assertThat(info.getName()).isEqualTo("glusterfs.converged.io");
-        assertThat(info.getVendorVersion()).isEqualTo(Driver.version()).isNotEqualTo("unknown").matches("\\d+\\.\\d+.*");
+        assertThat(info.getVendorVersion()).isEqualTo(Driver.version()).isNotEqualTo("unknown")
+                .matches("\\d+\\.\\d+.*");
     }
 
     @Test

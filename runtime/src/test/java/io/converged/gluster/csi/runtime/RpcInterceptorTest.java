@@ -57,7 +57,8 @@ class RpcInterceptorTest {
     /** A controller that refuses every CreateVolume, to see failed calls logged and counted. */
     static final class Refusing extends ControllerGrpc.ControllerImplBase {
         @Override
-        public void createVolume(CreateVolumeRequest request, StreamObserver<io.converged.gluster.csi.v1.CreateVolumeResponse> out) {
+        public void createVolume(CreateVolumeRequest request,
+                StreamObserver<io.converged.gluster.csi.v1.CreateVolumeResponse> out) {
             out.onError(Status.INVALID_ARGUMENT.withDescription("parameter 'replica' must be 1, 2 or 3")
                     .asRuntimeException());
         }

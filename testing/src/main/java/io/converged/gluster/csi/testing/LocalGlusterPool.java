@@ -351,7 +351,7 @@ public final class LocalGlusterPool implements AutoCloseable {
         awaitGone(victims, Duration.ofSeconds(10));
     }
 
-    /** Starts peer i's glusterd again (same working directory, so the same uuid and pool) and waits until it answers. */
+    /** Starts peer i's glusterd again (same working directory, so the same uuid and pool); waits until it answers. */
     public void startGlusterd(int index) throws IOException {
         Peer peer = peer(index);
         if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {

@@ -93,7 +93,8 @@ public abstract class ServerJarContract {
 
     @Test
     void badFlagAndTcpEndpointAreRefusedWithExitTwo() throws Exception {
-        try (JarProcess bad = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("bad.log"), "--no-such-flag", "x")) {
+        try (JarProcess bad = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("bad.log"), "--no-such-flag",
+                "x")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(bad.output()).contains("Unknown option: '--no-such-flag'", "run with --help");
         }

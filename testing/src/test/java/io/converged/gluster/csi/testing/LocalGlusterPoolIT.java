@@ -3,8 +3,6 @@ package io.converged.gluster.csi.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.converged.gluster.csi.exec.CommandResult;
-import io.converged.gluster.csi.testing.GlusterPoolExtension;
-import io.converged.gluster.csi.testing.LocalGlusterPool;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.testing.LocalGlusterPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
