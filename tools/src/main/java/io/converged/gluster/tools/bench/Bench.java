@@ -1,6 +1,5 @@
 package io.converged.gluster.tools.bench;
 
-import io.converged.gluster.tools.bench.Report.Row;
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
@@ -19,6 +18,7 @@ import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.ProbeRequest;
 import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
+import io.converged.gluster.tools.bench.Report.Row;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -30,6 +30,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,11 +39,14 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -371,7 +375,8 @@ public final class Bench implements Callable<Integer> {
         double floorMedian = Stats.median(floor);
         double ratio = Stats.ratio(median, floorMedian);
         report.add(new Row(section, what + " median (n=" + csi.size() + ")", Report.millis(median),
-                Report.millis(floorMedian), Report.times(ratio), "<= " + target + "x", Report.verdict(ratio <= target)));
+                Report.millis(floorMedian), Report.times(ratio), "<= " + target + "x",
+                Report.verdict(ratio <= target)));
         // Both sequences alternate, and a quota enable issued soon after the other's runs ~1 s longer:
         // the times are bimodal and the median can land on either mode. The mean without the first
         // call (the controller's cold start) is the steadier comparison.
@@ -468,7 +473,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** K tasks started together on K threads; wall time from the start gate to the last to finish. */
-    private static Outcome together(int k, java.util.function.IntFunction<Callable<Void>> task)
+    private static Outcome together(int k, IntFunction<Callable<Void>> task)
             throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(k);
         try {
@@ -489,9 +494,9 @@ public final class Bench implements Callable<Integer> {
                 try {
                     f.get(30, TimeUnit.MINUTES);
                     ok++;
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     failures.add(String.valueOf(e.getCause()));
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     failures.add("timed out after 30 minutes");
                     f.cancel(true);
                 }
@@ -628,7 +633,7 @@ public final class Bench implements Callable<Integer> {
             for (Future<?> f : futures) {
                 try {
                     f.get(30, TimeUnit.MINUTES);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     failed.incrementAndGet();
                 }
             }
@@ -679,7 +684,7 @@ public final class Bench implements Callable<Integer> {
             return;
         }
         try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }

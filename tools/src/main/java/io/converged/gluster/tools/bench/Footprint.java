@@ -1,6 +1,7 @@
 package io.converged.gluster.tools.bench;
 
 import io.converged.gluster.tools.bench.Report.Row;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,8 @@ final class Footprint {
             List<Variant> variants = new ArrayList<>(List.of(new Variant("deploy/local/up flags, no AppCDS", up),
                     new Variant("plain java -jar", plain(up))));
             if (dumpArchive(server, up, archive)) {
-                variants.add(new Variant("up flags + AppCDS archive", withJvmFlag(up, "-XX:SharedArchiveFile=" + archive)));
+                variants.add(new Variant("up flags + AppCDS archive",
+                        withJvmFlag(up, "-XX:SharedArchiveFile=" + archive)));
             }
             for (Variant variant : variants) {
                 List<Double> ready = new ArrayList<>();
@@ -117,7 +119,10 @@ final class Footprint {
         return replaced;
     }
 
-    /** Runs the server once with -XX:ArchiveClassesAtExit, up to a ready Probe, and stops it: the archive is dumped at exit. */
+    /**
+     * Runs the server once with -XX:ArchiveClassesAtExit, up to a ready Probe, and stops it: the
+     * archive is dumped at exit.
+     */
     private boolean dumpArchive(Server server, List<String> up, Path archive) throws IOException, InterruptedException {
         Files.deleteIfExists(archive);
         startOnce(server, withJvmFlag(up, "-XX:ArchiveClassesAtExit=" + archive), archive);
@@ -128,8 +133,12 @@ final class Footprint {
         return made;
     }
 
-    /** Starts a fresh instance on its own socket; returns {ms to ready, idle RSS MiB}, or null when it never got ready. */
-    private double[] startOnce(Server server, List<String> base, Path archive) throws IOException, InterruptedException {
+    /**
+     * Starts a fresh instance on its own socket; returns {ms to ready, idle RSS MiB}, or null when
+     * it never got ready.
+     */
+    private double[] startOnce(Server server, List<String> base, Path archive)
+            throws IOException, InterruptedException {
         String id = server.name() + "-" + System.nanoTime();
         Path socket = work.resolve(id + ".sock");
         List<String> argv = replacing(base, "--endpoint", "unix://" + socket);
@@ -139,7 +148,7 @@ final class Footprint {
         Path logFile = work.resolve(id + ".log");
         long start = System.nanoTime();
         Process process = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(logFile.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(logFile.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         try {
             double readyMs = Double.NaN;

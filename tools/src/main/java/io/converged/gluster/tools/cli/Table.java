@@ -46,7 +46,8 @@ final class Table {
 
     private static void line(StringBuilder out, List<String> cells, int[] widths) {
         for (int i = 0; i < cells.size(); i++) {
-            out.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + (widths[i] + 3) + "s", cells.get(i)));
+            boolean last = i == cells.size() - 1;
+            out.append(last ? cells.get(i) : String.format("%-" + (widths[i] + 3) + "s", cells.get(i)));
         }
         out.append('\n');
     }

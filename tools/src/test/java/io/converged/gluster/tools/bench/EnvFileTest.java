@@ -14,7 +14,8 @@ class EnvFileTest {
                 CSI_CONTROLLER_ENDPOINT=unix:///tmp/b/controller.sock
                 GLUSTER_PEERS="127.1.1.1 127.1.1.2 127.1.1.3"
                 CONTROLLER_PID=4242
-                CONTROLLER_CMD="java -Xmx96m -jar /repo/c.jar --endpoint unix:///tmp/my\\ dir/c.sock --peers-file /tmp/b/peers "
+                CONTROLLER_CMD="java -Xmx96m -jar /repo/c.jar --endpoint unix:///tmp/my\\ dir/c.sock \
+                --peers-file /tmp/b/peers "
                 """);
 
         assertThat(env.get("CSI_CONTROLLER_ENDPOINT")).isEqualTo("unix:///tmp/b/controller.sock");
@@ -36,8 +37,8 @@ class EnvFileTest {
 
     @Test
     void footprintVariantsDeriveFromTheSameCommand() {
-        List<String> up = List.of("java", "-XX:+UseSerialGC", "-Xmx48m", "-jar", "/n.jar", "--endpoint", "unix:///a.sock",
-                "--state-dir", "/s");
+        List<String> up = List.of("java", "-XX:+UseSerialGC", "-Xmx48m", "-jar", "/n.jar",
+                "--endpoint", "unix:///a.sock", "--state-dir", "/s");
 
         assertThat(Footprint.plain(up)).containsExactly("java", "-jar", "/n.jar", "--endpoint", "unix:///a.sock",
                 "--state-dir", "/s");

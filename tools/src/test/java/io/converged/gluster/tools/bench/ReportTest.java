@@ -28,7 +28,7 @@ class ReportTest {
                 SECTION       WHAT                      MEASURED  RAW FLOOR  RATIO  TARGET    MET
                 provisioning  CreateVolume median       3.00 s    2.90 s     1.03x  <= 1.1x   yes
                               CreateVolume p95          3.20 s    3.00 s     1.07x
-                
+
                 node          NodePublishVolume median  9 ms                        <= 20 ms  yes
                 """);
     }
