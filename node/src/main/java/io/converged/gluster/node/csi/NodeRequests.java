@@ -85,7 +85,8 @@ final class NodeRequests {
             throw CsiException.invalidArgument("volume_context must carry '" + VolumeContext.GLUSTER_VOLUME + "' and '"
                     + VolumeContext.SERVERS + "' as the controller writes them; got keys " + context.keySet());
         }
-        return GlusterMount.of(volume, Arrays.asList(servers.split(",")), options,
-                clientLogDir.resolve(volume + ".log"));
+        String directory = context.getOrDefault(VolumeContext.DIRECTORY, "");
+        return GlusterMount.of(volume, directory, Arrays.asList(servers.split(",")), options,
+                clientLogDir.resolve((directory.isEmpty() ? volume : volume + "." + directory) + ".log"));
     }
 }

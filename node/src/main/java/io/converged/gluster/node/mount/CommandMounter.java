@@ -50,7 +50,7 @@ public final class CommandMounter implements Mounter {
         CommandResult result = run(List.of("mount", "-t", "glusterfs", "-o", mount.optionString(), mount.source(),
                 target.toString()), mountTimeout, target);
         if (!result.succeeded()) {
-            throw new MountException(MountException.Reason.FAILED, "mounting gluster volume " + mount.volume()
+            throw new MountException(MountException.Reason.FAILED, "mounting gluster volume " + mount.path()
                     + " from " + String.join(", ", mount.servers()) + " at " + target + " failed: " + result.message()
                     + " (client log: " + mount.logFile() + ")");
         }

@@ -8,12 +8,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Everything one {@code mount -t glusterfs} needs: the volume, the servers to fetch its volfile
- * from (the first is the primary, the others become {@code backup-volfile-servers}, never
+ * Everything one {@code mount -t glusterfs} needs: the volume, and the directory of it when only
+ * that is mounted (a claim of a shared pool; empty for the whole volume), the servers to fetch its
+ * volfile from (the first is the primary, the others become {@code backup-volfile-servers}, never
  * repeating the primary), the validated user options and the client's own log file.
  */
-public record GlusterMount(String volume, List<String> servers, MountOptions options, Path logFile) {
+public record GlusterMount(String volume, String directory, List<String> servers, MountOptions options,
+        Path logFile) {
     private static final Pattern VOLUME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** One directory directly under the volume's root, as the controller makes claims. */
+    private static final Pattern DIRECTORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
     private static final Pattern LOG_PATH = Pattern.compile("/[A-Za-z0-9._/-]*");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -21,15 +25,25 @@ public record GlusterMount(String volume, List<String> servers, MountOptions opt
         servers = List.copyOf(servers);
     }
 
-    /**
-     * Validates the volume name and the servers (host names or IPv4 addresses; duplicates are
-     * dropped, order kept) and builds the mount.
-     */
+    /** The whole volume; see {@link #of(String, String, List, MountOptions, Path)}. */
     public static GlusterMount of(String volume, List<String> servers, MountOptions options, Path logFile)
             throws MountException {
+        return of(volume, "", servers, options, logFile);
+    }
+
+    /**
+     * Validates the volume name, the directory (empty, or one plain name: no '/', no '..') and the
+     * servers (host names or IPv4 addresses; duplicates are dropped, order kept) and builds the mount.
+     */
+    public static GlusterMount of(String volume, String directory, List<String> servers, MountOptions options,
+            Path logFile) throws MountException {
         if (!VOLUME.matcher(volume).matches()) {
             throw new MountException(MountException.Reason.INVALID, "gluster volume name '" + volume
                     + "' is not valid: 1-128 letters, digits, '-' or '_'");
+        }
+        if (!directory.isEmpty() && (!DIRECTORY.matcher(directory).matches() || directory.contains(".."))) {
+            throw new MountException(MountException.Reason.INVALID, "directory '" + directory + "' of volume "
+                    + volume + " is not valid: one name of letters, digits, '.', '-' or '_', without '..'");
         }
         Set<String> distinct = new LinkedHashSet<>();
         for (String server : servers) {
@@ -46,7 +60,7 @@ public record GlusterMount(String volume, List<String> servers, MountOptions opt
             throw new MountException(MountException.Reason.INVALID, "client log file " + logFile
                     + " must be an absolute path of letters, digits, '.', '_', '-' and '/'");
         }
-        return new GlusterMount(volume, new ArrayList<>(distinct), options, logFile);
+        return new GlusterMount(volume, directory, new ArrayList<>(distinct), options, logFile);
     }
 
     private static String validHost(String host) throws MountException {
@@ -61,9 +75,14 @@ public record GlusterMount(String volume, List<String> servers, MountOptions opt
         return host;
     }
 
-    /** The mount source, {@code primary:/volume}. */
+    /** What is mounted: {@code volume}, or {@code volume/directory}. */
+    public String path() {
+        return directory.isEmpty() ? volume : volume + "/" + directory;
+    }
+
+    /** The mount source, {@code primary:/volume} or {@code primary:/volume/directory}. */
     public String source() {
-        return servers.get(0) + ":/" + volume;
+        return servers.get(0) + ":/" + path();
     }
 
     /** The other servers, never the primary. */

@@ -30,8 +30,11 @@ public record MountPoint(String device, String root, Path mountPoint, Set<String
         return GLUSTER_FUSE.equals(fsType);
     }
 
-    /** The gluster volume name of a gluster mount's source {@code server:/volume}, or "" for others. */
-    public String glusterVolume() {
+    /**
+     * What a gluster mount mounts, from its source {@code server:/volume} or
+     * {@code server:/volume/directory}: {@code volume} or {@code volume/directory}; "" for others.
+     */
+    public String glusterPath() {
         int slash = source.indexOf(":/");
         return isGluster() && slash >= 0 ? source.substring(slash + 2) : "";
     }

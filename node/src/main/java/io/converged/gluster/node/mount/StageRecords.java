@@ -146,6 +146,7 @@ public final class StageRecords {
         GlusterMount mount = record.mount();
         properties.setProperty("volumeId", record.volumeId());
         properties.setProperty("volume", mount.volume());
+        properties.setProperty("directory", mount.directory());
         properties.setProperty("servers", String.join(",", mount.servers()));
         properties.setProperty("options", String.join(",", mount.options().asList()));
         properties.setProperty("logFile", mount.logFile().toString());
@@ -168,6 +169,7 @@ public final class StageRecords {
         }
         String options = required(properties, "options", file);
         GlusterMount mount = GlusterMount.of(required(properties, "volume", file),
+                properties.getProperty("directory", ""),
                 Arrays.asList(required(properties, "servers", file).split(",")),
                 options.isEmpty() ? MountOptions.none() : MountOptions.parse(List.of(options)),
                 Path.of(required(properties, "logFile", file)));

@@ -79,9 +79,9 @@ public final class VolumeMounts {
     }
 
     private static void requireSameVolume(MountPoint current, GlusterMount mount, Path staging) throws MountException {
-        if (!current.isGluster() || !current.glusterVolume().equals(mount.volume())) {
+        if (!current.isGluster() || !current.glusterPath().equals(mount.path())) {
             throw new MountException(MountException.Reason.CONFLICT, staging + " already holds " + current.source()
-                    + " (" + current.fsType() + "), not gluster volume " + mount.volume());
+                    + " (" + current.fsType() + "), not gluster volume " + mount.path());
         }
     }
 
@@ -110,7 +110,7 @@ public final class VolumeMounts {
     }
 
     private void unmountStaleBind(MountPoint existing, MountPoint staged, Path target) throws MountException {
-        boolean sameVolume = existing.isGluster() && existing.glusterVolume().equals(staged.glusterVolume());
+        boolean sameVolume = existing.isGluster() && existing.glusterPath().equals(staged.glusterPath());
         if (!sameVolume || alive(target)) {
             throw new MountException(MountException.Reason.CONFLICT, target + " already holds another mount: "
                     + existing.source() + " (" + existing.fsType() + ")");

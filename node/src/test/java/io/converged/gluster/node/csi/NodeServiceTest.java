@@ -137,6 +137,10 @@ class NodeServiceTest {
                         .putVolumeContext("servers", "127.1.9.1,h;x").build()), "h;x"),
                 bad("stage with a bad volume name", s -> s.nodeStageVolume(validStage()
                         .putVolumeContext("glusterVolume", "../../etc").build()), "../../etc"),
+                bad("stage with a directory that leaves the pool", s -> s.nodeStageVolume(validStage()
+                        .putVolumeContext("directory", "../other").build()), "../other"),
+                bad("stage with a nested directory", s -> s.nodeStageVolume(validStage()
+                        .putVolumeContext("directory", "a/b").build()), "a/b"),
                 bad("stage with an overlong id", s -> s.nodeStageVolume(validStage()
                         .setVolumeId("v".repeat(1025)).build()), "volume_id"),
                 bad("publish without volume id", s -> s.nodePublishVolume(validPublish().setVolumeId("").build()),
@@ -184,6 +188,23 @@ class NodeServiceTest {
                     assertThat(e.getStatus().getDescription()).contains(mentions);
                 });
         assertThat(mounter.calls()).isEmpty();
+    }
+
+    @Test
+    void aSharedClaimIsStagedAsItsDirectoryOfThePoolWithItsOwnClientLog() {
+        node.nodeStageVolume(NodeStageVolumeRequest.newBuilder().setVolumeId("pool1/gcs-pvc-1")
+                .setStagingTargetPath(staging.toString()).setVolumeCapability(RWX)
+                .putAllVolumeContext(Map.of("glusterVolume", "pool1", "pool", "pool1", "directory", "gcs-pvc-1",
+                        "servers", "127.1.9.1,127.1.9.2")).build());
+
+        assertThat(mounter.calls()).filteredOn(c -> c.startsWith("gluster ")).singleElement().asString()
+                .contains("127.1.9.1:/pool1/gcs-pvc-1", "log-file=" + dir.resolve("logs/pool1.gcs-pvc-1.log"));
+        assertThat(mounter.mounts().at(staging).orElseThrow().glusterPath()).isEqualTo("pool1/gcs-pvc-1");
+        node.nodeStageVolume(NodeStageVolumeRequest.newBuilder().setVolumeId("pool1/gcs-pvc-1")
+                .setStagingTargetPath(staging.toString()).setVolumeCapability(RWX)
+                .putAllVolumeContext(Map.of("glusterVolume", "pool1", "pool", "pool1", "directory", "gcs-pvc-1",
+                        "servers", "127.1.9.1,127.1.9.2")).build());
+        assertThat(mounter.count("gluster ")).isEqualTo(1);
     }
 
     @Test

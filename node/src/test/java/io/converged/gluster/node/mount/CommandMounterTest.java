@@ -190,7 +190,7 @@ class CommandMounterTest {
     void readsTheMountTableFromTheGivenFile() throws Exception {
         Files.writeString(dir.resolve("mountinfo"),
                 "101 22 0:57 / /mnt/g rw,relatime - fuse.glusterfs 127.1.9.1:/vol1 rw\n");
-        assertThat(mounter.mounts().at(Path.of("/mnt/g")).orElseThrow().glusterVolume()).isEqualTo("vol1");
+        assertThat(mounter.mounts().at(Path.of("/mnt/g")).orElseThrow().glusterPath()).isEqualTo("vol1");
         Files.delete(dir.resolve("mountinfo"));
         assertThatThrownBy(() -> mounter.mounts()).isInstanceOf(MountException.class);
     }

@@ -24,6 +24,25 @@ class GlusterMountTest {
     }
 
     @Test
+    void aSharedClaimMountsItsDirectoryOfThePool() throws Exception {
+        GlusterMount mount = GlusterMount.of("pool1", "gcs-pvc-1", List.of("127.1.9.1", "127.1.9.2"),
+                MountOptions.none(), LOG);
+
+        assertThat(mount.source()).isEqualTo("127.1.9.1:/pool1/gcs-pvc-1");
+        assertThat(mount.path()).isEqualTo("pool1/gcs-pvc-1");
+        assertThat(GlusterMount.of("vol1", List.of("127.1.9.1"), MountOptions.none(), LOG).path()).isEqualTo("vol1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"..", "a/b", "/abs", ".hidden", "a b", "-x", "a..b", "x,y", "x:y"})
+    void refusesDirectoriesThatAreNotOnePlainName(String directory) {
+        assertThatThrownBy(() -> GlusterMount.of("pool1", directory, List.of("127.1.9.1"), MountOptions.none(), LOG))
+                .isInstanceOfSatisfying(MountException.class,
+                        e -> assertThat(e.reason()).isEqualTo(MountException.Reason.INVALID))
+                .hasMessageContaining("directory");
+    }
+
+    @Test
     void aSingleServerHasNoBackupOption() throws Exception {
         GlusterMount mount = GlusterMount.of("vol1", List.of("peer-0.example", "peer-0.example"),
                 MountOptions.none(), LOG);

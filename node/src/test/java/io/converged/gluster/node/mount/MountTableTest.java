@@ -25,7 +25,7 @@ class MountTableTest {
         MountPoint target = table.at(Path.of("/var/lib/kubelet/pods/a b/mount")).orElseThrow();
         assertThat(target.readOnly()).isTrue();
         assertThat(target.isGluster()).isTrue();
-        assertThat(target.glusterVolume()).isEqualTo("vol1");
+        assertThat(target.glusterPath()).isEqualTo("vol1");
         MountPoint staging = table.at(Path.of("/var/lib/kubelet/plugins/g/globalmount")).orElseThrow();
         assertThat(staging.readOnly()).isFalse();
         assertThat(target.sameFilesystemAs(staging)).isTrue();
@@ -44,7 +44,7 @@ class MountTableTest {
         MountPoint root = table.at(Path.of("/")).orElseThrow();
         MountPoint sub = table.all().get(3);
         assertThat(sub.sameFilesystemAs(root)).isFalse();
-        assertThat(root.glusterVolume()).isEmpty();
+        assertThat(root.glusterPath()).isEmpty();
     }
 
     @Test

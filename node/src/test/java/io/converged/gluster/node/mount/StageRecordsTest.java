@@ -42,6 +42,17 @@ class StageRecordsTest {
     }
 
     @Test
+    void aSharedClaimsDirectoryRoundTrips() throws Exception {
+        GlusterMount claim = GlusterMount.of("pool1", "gcs-pvc-1", List.of("127.1.9.1"), MountOptions.none(),
+                Path.of("/var/log/glusterfs/csi/pool1.gcs-pvc-1.log"));
+        StageRecord record = StageRecord.staged("pool1/gcs-pvc-1", claim, staging);
+
+        records.save(record);
+
+        assertThat(new StageRecords(dir.resolve("state")).find("pool1/gcs-pvc-1")).contains(record);
+    }
+
+    @Test
     void oddVolumeIdsAreRegisteredUnderTheirHash() throws Exception {
         StageRecord record = StageRecord.staged("ns/pvc 1/..", mount, staging);
         records.save(record);

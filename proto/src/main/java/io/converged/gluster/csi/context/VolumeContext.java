@@ -6,8 +6,15 @@ package io.converged.gluster.csi.context;
  * shows them as the volume's attributes. Lists are comma-separated.
  */
 public final class VolumeContext {
-    /** The gluster volume name (also the CSI volume id). */
+    /**
+     * The gluster volume that is mounted: the volume of a dedicated claim (also its CSI volume id),
+     * or the pool of a shared claim.
+     */
     public static final String GLUSTER_VOLUME = "glusterVolume";
+    /** A shared claim's pool (the gluster volume it is a directory of); absent for a dedicated volume. */
+    public static final String POOL = "pool";
+    /** A shared claim's directory directly under the pool's root; the node mounts {@code SERVER:/POOL/DIRECTORY}. */
+    public static final String DIRECTORY = "directory";
     /** Addresses of the peers holding a brick, in brick order; the first is mounted from, the rest are backups. */
     public static final String SERVERS = "servers";
     /** Replica count: 1, 2 or 3. */
