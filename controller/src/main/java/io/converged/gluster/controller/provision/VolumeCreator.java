@@ -92,14 +92,17 @@ public final class VolumeCreator {
         String name = request.volumeName();
         StorageClassParameters p = request.parameters();
         List<Peer> carved = new ArrayList<>();
+        // Peers where the volume directory was there before this call: not made by it.
+        Set<Peer> found = new HashSet<>();
         boolean created = false;
         try {
-            boolean retry = false;
             for (Peer peer : chosen) {
-                retry |= carver.carve(peer.runner(), peer.pathOnPeer(p.brickRoot()), name, gid);
+                if (carver.carve(peer.runner(), peer.pathOnPeer(p.brickRoot()), name, gid)) {
+                    found.add(peer);
+                }
                 carved.add(peer);
             }
-            if (retry) {
+            if (!found.isEmpty()) {
                 remover.releaseUnusedCarves(peers.stream().filter(peer -> !chosen.contains(peer)).toList(),
                         p.brickRoot(), name);
             }
@@ -131,7 +134,7 @@ public final class VolumeCreator {
                     p.arbiter(), bricksOf(chosen, p.brickRoot(), name), p.brickRoot(), gid, p.onDelete(),
                     p.pvcName(), p.pvcNamespace(), true);
         } catch (Exception failure) {
-            rollback(name, p.brickRoot(), peers, carved, created, failure);
+            rollback(name, p.brickRoot(), peers, carved, found, created, failure);
             throw CsiException.during("creating volume " + name, failure);
         }
     }
@@ -208,8 +211,13 @@ public final class VolumeCreator {
         return differences;
     }
 
-    private void rollback(String name, String brickRoot, List<Peer> peers, List<Peer> carved, boolean created,
-            Exception cause) {
+    /**
+     * Deletes the volume if gluster may have made it, then removes the carves. A volume directory that
+     * was there before this call, in a create gluster refused, goes only if it is an empty carve (a crashed
+     * call's): it may be a brick onDelete=retain kept, which gluster refuses as part of a volume.
+     */
+    private void rollback(String name, String brickRoot, List<Peer> peers, List<Peer> carved, Set<Peer> found,
+            boolean created, Exception cause) {
         LOG.warning("rolling back volume " + name + " after: " + cause.getMessage());
         if (created) {
             try {
@@ -233,7 +241,14 @@ public final class VolumeCreator {
         for (Peer peer : carved) {
             String brickPath = peer.pathOnPeer(BrickCarver.brickDir(brickRoot, name));
             try {
-                carver.remove(peer.runner(), brickPath, name);
+                if (!created && found.contains(peer)) {
+                    if (!carver.removeIfUnused(peer.runner(), peer.pathOnPeer(brickRoot), name)) {
+                        LOG.warning("rollback kept " + brickPath + " on " + peer.name()
+                                + ": it was there before this call and is not empty");
+                    }
+                } else {
+                    carver.remove(peer.runner(), brickPath, name);
+                }
             } catch (CommandException | RuntimeException e) {
                 LOG.warning("rollback could not remove " + brickPath + " on " + peer.name() + ": " + e.getMessage());
             }

@@ -186,6 +186,33 @@ class VolumeCreatorTest {
     }
 
     @Test
+    void aCreateRefusedBecauseABrickKeptByOnDeleteRetainHoldsThePathLeavesThatBrickAlone() throws Exception {
+        // An earlier volume of this name was deleted with onDelete=retain: its brick, data and gluster's volume-id
+        // attribute, is still at the path, so mkdir finds the directory there and gluster refuses the brick.
+        peers.when(1, command("mkdir", "--"), exit(1, "mkdir: cannot create directory '" + DIR + "': File exists"))
+                .when(1, command("rmdir"), exit(1, "rmdir: failed to remove '" + BRICK + "': Directory not empty"))
+                .when(gluster("volume", "create"), refused(BRICK + " is already part of a volume"));
+
+        CsiException failure = failure(request());
+
+        assertThat(failure.code()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(peers.writes()).containsExactly(carve(1), "p1: mkdir -p -- " + BRICK, carve(2), carve(3), CREATE,
+                "p1: rmdir -- " + BRICK + " " + DIR, removeBrick(2), removeBrick(3));
+    }
+
+    @Test
+    void aCarveACrashedCallLeftIsRemovedWithTheOthersOnceGlusterMadeAVolumeOfIt() throws Exception {
+        peers.when(1, command("mkdir", "--"), exit(1, "mkdir: cannot create directory '" + DIR + "': File exists"))
+                .when(gluster("volume", "start"), refused("Commit failed on 10.0.0.3. Please check log file for"
+                        + " details."));
+
+        failure(request());
+
+        assertThat(peers.writes()).containsExactly(carve(1), "p1: mkdir -p -- " + BRICK, carve(2), carve(3), CREATE,
+                SET, START, STOP_FORCE, DELETE, removeBrick(1), removeBrick(2), removeBrick(3));
+    }
+
+    @Test
     void aRollbackWhoseVolumeDeleteFailsKeepsEveryBrickOfTheVolumeGlusterStillLists() throws Exception {
         peers.when(gluster("volume", "start"), refused("Commit failed on 10.0.0.3. Please check log file for details."))
                 .when(gluster("volume", "delete"), refused("Staging failed on 10.0.0.2. Error: Volume "
