@@ -1,6 +1,7 @@
 package io.converged.gluster.controller.provision;
 
 import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandFailedException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import java.time.Clock;
@@ -152,7 +153,7 @@ public final class BrickCarver {
     private static void run(CommandRunner peer, List<String> argv, String failure) throws CommandException {
         CommandResult result = peer.run(argv, TIMEOUT);
         if (!result.succeeded()) {
-            throw new CommandException(failure + " (on " + peer.describe() + "): " + result.message());
+            throw CommandFailedException.because(failure + " (on " + peer.describe() + ")", result);
         }
     }
 }

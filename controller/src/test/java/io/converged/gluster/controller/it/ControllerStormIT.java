@@ -212,9 +212,8 @@ class ControllerStormIT {
             }
         }
         assertConsistent(survivors, "the storm");
-        FIGURES.add(String
-                .format("storm (seed %d): %d creates, %d deletes (%d of never-created ids), %d threads, %d ms;"
-                + " codes %s; %d survivors whole, no orphan", SEED, STORM, STORM, ghosts, THREADS, millis,
+        FIGURES.add(String.format("storm (seed %d): %d creates, %d deletes (%d of never-created ids), %d threads,"
+                + " %d ms; codes %s; %d survivors whole, no orphan", SEED, STORM, STORM, ghosts, THREADS, millis,
                 new TreeMap<>(codes), survivors.size()));
         for (String id : survivors) {
             call().deleteVolume(delete(id));

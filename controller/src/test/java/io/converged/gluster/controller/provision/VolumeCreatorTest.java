@@ -234,7 +234,7 @@ class VolumeCreatorTest {
 
         assertThat(peers.writes()).containsExactly(carve(1), carve(2), "p2: mkdir -p -- " + BRICK, removeBrick(1));
         assertThat(heard).isEmpty();
-        assertThat(failure.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.code()).isEqualTo(Status.Code.INTERNAL);
         assertThat(failure).hasMessageContaining("Permission denied");
     }
 
