@@ -6,7 +6,7 @@ import io.converged.gluster.controller.peer.PeersFile;
 import io.converged.gluster.controller.peer.PoolFormation;
 import io.converged.gluster.controller.peer.PoolKeeper;
 import io.converged.gluster.controller.provision.BrickCarver;
-import io.converged.gluster.controller.provision.GlusterPool;
+import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.GlusterVolumes;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.controller.provision.VolumeBackend;
@@ -138,10 +138,10 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             thread.setDaemon(true);
             return thread;
         });
-        GlusterPool pool = new GlusterPool(peers, carver, lookups);
-        VolumeRemover remover = new VolumeRemover(pool, carver, listener, allowedBrickRoots, new ReentrantLock(true));
-        VolumeCreator creator = new VolumeCreator(pool, carver, remover, listener, new ReentrantLock());
-        return new GlusterVolumes(pool, creator, remover);
+        TrustedPool trusted = new TrustedPool(peers, carver, lookups);
+        VolumeRemover remover = new VolumeRemover(trusted, carver, listener, allowedBrickRoots, new ReentrantLock(true));
+        VolumeCreator creator = new VolumeCreator(trusted, carver, remover, listener, new ReentrantLock());
+        return new GlusterVolumes(trusted, creator, remover);
     }
 
     static List<String> brickRoots(List<String> flag) throws UsageException {

@@ -21,12 +21,12 @@ import java.util.logging.Logger;
 public final class GlusterVolumes implements VolumeBackend {
     private static final Logger LOG = Logger.getLogger(GlusterVolumes.class.getName());
 
-    private final GlusterPool pool;
+    private final TrustedPool trusted;
     private final VolumeCreator creator;
     private final VolumeRemover remover;
 
-    public GlusterVolumes(GlusterPool pool, VolumeCreator creator, VolumeRemover remover) {
-        this.pool = pool;
+    public GlusterVolumes(TrustedPool trusted, VolumeCreator creator, VolumeRemover remover) {
+        this.trusted = trusted;
         this.creator = creator;
         this.remover = remover;
     }
@@ -43,8 +43,8 @@ public final class GlusterVolumes implements VolumeBackend {
 
     @Override
     public ProvisionedVolume expand(String volumeId, long bytes) throws CsiException {
-        List<Peer> peers = pool.peers();
-        VolumeInfo info = pool.ownVolume(peers, volumeId);
+        List<Peer> peers = trusted.peers();
+        VolumeInfo info = trusted.ownVolume(peers, volumeId);
         long current = VolumeMetadata.capacity(info.options());
         if (bytes < current) {
             throw CsiException.outOfRange("volume " + volumeId + " has " + current + " bytes; shrinking to " + bytes
@@ -54,45 +54,45 @@ public final class GlusterVolumes implements VolumeBackend {
             return ProvisionedVolume.of(info);
         }
         try {
-            GlusterCli cli = pool.answering(peers);
+            GlusterCli cli = trusted.answering(peers);
             cli.quotaLimitUsage(volumeId, VolumeCreator.ROOT, bytes);
             cli.setOptions(volumeId, Map.of(VolumeMetadata.CAPACITY, Long.toString(bytes)));
         } catch (CsiException e) {
             throw CsiException.during("expanding volume " + volumeId, e);
         }
         LOG.info("expanded volume " + volumeId + " from " + current + " to " + bytes + " bytes");
-        return ProvisionedVolume.of(pool.ownVolume(peers, volumeId));
+        return ProvisionedVolume.of(trusted.ownVolume(peers, volumeId));
     }
 
     @Override
     public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
-        Optional<VolumeInfo> info = pool.volume(pool.peers(), volumeId).value();
+        Optional<VolumeInfo> info = trusted.volume(trusted.peers(), volumeId).value();
         return info.filter(i -> VolumeMetadata.ours(i.options())).map(ProvisionedVolume::of);
     }
 
     @Override
     public List<ProvisionedVolume> list() throws CsiException {
-        return pool.allVolumes(pool.peers()).stream().filter(i -> VolumeMetadata.ours(i.options()))
+        return trusted.allVolumes(trusted.peers()).stream().filter(i -> VolumeMetadata.ours(i.options()))
                 .map(ProvisionedVolume::of).sorted(Comparator.comparing(ProvisionedVolume::id)).toList();
     }
 
     @Override
     public VolumeHealth health(String volumeId) throws CsiException {
-        List<Peer> peers = pool.peers();
-        VolumeInfo info = pool.ownVolume(peers, volumeId);
+        List<Peer> peers = trusted.peers();
+        VolumeInfo info = trusted.ownVolume(peers, volumeId);
         if (!info.started()) {
             return notStarted(info);
         }
-        return health(info, pool.onAnyPeer(peers, cli -> cli.volumeStatus(volumeId)));
+        return health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(volumeId)));
     }
 
     @Override
     public Map<String, VolumeHealth> healthOfAll() throws CsiException {
-        List<Peer> peers = pool.peers();
-        List<VolumeInfo> all = pool.allVolumes(peers);
+        List<Peer> peers = trusted.peers();
+        List<VolumeInfo> all = trusted.allVolumes(peers);
         Map<String, VolumeStatus> statuses = new HashMap<>();
         if (all.stream().anyMatch(VolumeInfo::started)) {
-            pool.onAnyPeer(peers, GlusterCli::volumeStatusAll).forEach(s -> statuses.put(s.name(), s));
+            trusted.onAnyPeer(peers, GlusterCli::volumeStatusAll).forEach(s -> statuses.put(s.name(), s));
         }
         Map<String, VolumeHealth> health = new HashMap<>();
         for (VolumeInfo info : all) {
@@ -122,12 +122,12 @@ public final class GlusterVolumes implements VolumeBackend {
 
     @Override
     public long largestPlaceable(StorageClassParameters parameters) throws CsiException {
-        return Placement.largestPlaceable(pool.candidates(pool.peers(), parameters.brickRoot()),
+        return Placement.largestPlaceable(trusted.candidates(trusted.peers(), parameters.brickRoot()),
                 parameters.replica(), parameters.spread().zonesRequired()).orElse(0L);
     }
 
     @Override
     public boolean anyPeerAnswers() {
-        return pool.anyPeerAnswers();
+        return trusted.anyPeerAnswers();
     }
 }

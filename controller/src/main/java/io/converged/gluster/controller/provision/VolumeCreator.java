@@ -34,7 +34,7 @@ public final class VolumeCreator {
     private static final Logger LOG = Logger.getLogger(VolumeCreator.class.getName());
     static final String ROOT = "/";
 
-    private final GlusterPool pool;
+    private final TrustedPool trusted;
     private final BrickCarver carver;
     private final VolumeRemover remover;
     private final Step.Listener listener;
@@ -45,9 +45,9 @@ public final class VolumeCreator {
      * @param remover removes a volume a crash left without metadata, and unused carves
      * @param gids held from choosing a volume's GID until the volume records it
      */
-    public VolumeCreator(GlusterPool pool, BrickCarver carver, VolumeRemover remover, Step.Listener listener,
+    public VolumeCreator(TrustedPool trusted, BrickCarver carver, VolumeRemover remover, Step.Listener listener,
             Lock gids) {
-        this.pool = pool;
+        this.trusted = trusted;
         this.carver = carver;
         this.remover = remover;
         this.listener = listener;
@@ -56,13 +56,13 @@ public final class VolumeCreator {
 
     /** Creates the volume, or returns it when it already exists as asked. */
     public ProvisionedVolume create(VolumeRequest request) throws CsiException {
-        List<Peer> peers = pool.peers();
+        List<Peer> peers = trusted.peers();
         // Placement's pool list and free-space checks run meanwhile: each gluster CLI call costs about
         // 0.1 s, and a new volume (the common case) needs both answers.
-        Future<List<Candidate>> candidates = pool.candidatesMeanwhile(peers, request.parameters().brickRoot());
-        GlusterPool.Answer<Optional<VolumeInfo>> existing;
+        Future<List<Candidate>> candidates = trusted.candidatesMeanwhile(peers, request.parameters().brickRoot());
+        TrustedPool.Answer<Optional<VolumeInfo>> existing;
         try {
-            existing = pool.volume(peers, request.volumeName());
+            existing = trusted.volume(peers, request.volumeName());
         } catch (CsiException e) {
             candidates.cancel(true);
             throw e;
@@ -75,7 +75,7 @@ public final class VolumeCreator {
             }
         }
         List<Peer> chosen = place(peers, request.parameters(), request.capacityBytes(),
-                GlusterPool.await(candidates));
+                TrustedPool.await(candidates));
         if (!request.parameters().allocatesGid()) {
             return build(request, peers, chosen, OptionalInt.empty());
         }
@@ -221,7 +221,7 @@ public final class VolumeCreator {
         LOG.warning("rolling back volume " + name + " after: " + cause.getMessage());
         if (created) {
             try {
-                GlusterCli cli = pool.answering(peers);
+                GlusterCli cli = trusted.answering(peers);
                 try {
                     cli.stopVolume(name, true);
                 } catch (GlusterException e) {
@@ -295,7 +295,7 @@ public final class VolumeCreator {
 
     private int allocateGid(List<Peer> peers, StorageClassParameters p) throws CsiException {
         Set<Integer> used = new HashSet<>();
-        for (VolumeInfo info : pool.allVolumes(peers)) {
+        for (VolumeInfo info : trusted.allVolumes(peers)) {
             VolumeMetadata.gid(info.options()).ifPresent(used::add);
         }
         for (int gid = p.gidMin().getAsInt(); gid <= p.gidMax().getAsInt(); gid++) {

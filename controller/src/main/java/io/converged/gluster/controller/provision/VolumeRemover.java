@@ -25,7 +25,7 @@ import java.util.logging.Logger;
 public final class VolumeRemover {
     private static final Logger LOG = Logger.getLogger(VolumeRemover.class.getName());
 
-    private final GlusterPool pool;
+    private final TrustedPool trusted;
     private final BrickCarver carver;
     private final Step.Listener listener;
     /** Where DeleteVolume looks for bricks a crashed CreateVolume carved before gluster knew them. */
@@ -38,9 +38,9 @@ public final class VolumeRemover {
      *     driver carves lies below one of them
      * @param stops held around each {@code volume stop}
      */
-    public VolumeRemover(GlusterPool pool, BrickCarver carver, Step.Listener listener,
+    public VolumeRemover(TrustedPool trusted, BrickCarver carver, Step.Listener listener,
             List<String> allowedBrickRoots, Lock stops) {
-        this.pool = pool;
+        this.trusted = trusted;
         this.carver = carver;
         this.listener = listener;
         this.allowedBrickRoots = List.copyOf(allowedBrickRoots);
@@ -49,8 +49,8 @@ public final class VolumeRemover {
 
     /** Deletes the volume if it is there; a volume that is gone leaves only its unused carves to sweep. */
     public void delete(String volumeId) throws CsiException {
-        List<Peer> peers = pool.peers();
-        GlusterPool.Answer<Optional<VolumeInfo>> found = pool.volume(peers, volumeId);
+        List<Peer> peers = trusted.peers();
+        TrustedPool.Answer<Optional<VolumeInfo>> found = trusted.volume(peers, volumeId);
         Optional<VolumeInfo> info = found.value();
         if (info.isEmpty()) {
             sweepUnusedCarves(peers, volumeId);

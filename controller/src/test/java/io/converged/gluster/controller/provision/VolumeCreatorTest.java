@@ -44,7 +44,7 @@ class VolumeCreatorTest {
     private VolumeCreator creator() {
         BrickCarver carver = new BrickCarver(FakePeers.CLOCK);
         Step.Listener listener = (step, volume) -> heard.add(step);
-        GlusterPool pool = new GlusterPool(peers, carver, Runnable::run);
+        TrustedPool pool = new TrustedPool(peers, carver, Runnable::run);
         VolumeRemover remover = new VolumeRemover(pool, carver, listener, List.of("/mnt"), new ReentrantLock());
         return new VolumeCreator(pool, carver, remover, listener, new ReentrantLock());
     }

@@ -33,7 +33,7 @@ class VolumeRemoverTest {
 
     private VolumeRemover remover() {
         BrickCarver carver = new BrickCarver(FakePeers.CLOCK);
-        GlusterPool pool = new GlusterPool(peers, carver, Runnable::run);
+        TrustedPool pool = new TrustedPool(peers, carver, Runnable::run);
         return new VolumeRemover(pool, carver, (step, volume) -> heard.add(step), List.of("/mnt"),
                 new ReentrantLock());
     }

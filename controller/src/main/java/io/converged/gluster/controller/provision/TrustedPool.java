@@ -22,13 +22,14 @@ import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * Asking the trusted storage pool: which peers there are now, one gluster call on the first peer
+ * Asking gluster's trusted storage pool (the peers, not to be confused with a shared pool volume):
+ * which peers there are now, one gluster call on the first peer
  * whose glusterd answers, the driver's volumes, and what placement needs to know (which peers are
  * connected, and the room under their brick roots). Reads gluster afresh on every call; nothing is
  * cached beyond one call in flight.
  */
-public final class GlusterPool {
-    private static final Logger LOG = Logger.getLogger(GlusterPool.class.getName());
+public final class TrustedPool {
+    private static final Logger LOG = Logger.getLogger(TrustedPool.class.getName());
 
     private final PeerSource peerSource;
     private final BrickCarver carver;
@@ -44,7 +45,7 @@ public final class GlusterPool {
     /**
      * @param lookups runs placement's questions while a CreateVolume looks for an existing volume
      */
-    public GlusterPool(PeerSource peerSource, BrickCarver carver, Executor lookups) {
+    public TrustedPool(PeerSource peerSource, BrickCarver carver, Executor lookups) {
         this.peerSource = peerSource;
         this.carver = carver;
         this.lookups = lookups;
