@@ -8,10 +8,13 @@ import io.converged.gluster.controller.peer.PoolKeeper;
 import io.converged.gluster.controller.provision.BrickCarver;
 import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.GlusterVolumes;
+import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeRemover;
+import io.converged.gluster.controller.shared.PoolClaims;
+import io.converged.gluster.controller.shared.PoolMounts;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
 import io.converged.gluster.csi.runtime.Readiness;
@@ -51,6 +54,8 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
      * halts with exit code 137, as after SIGKILL, the first time any volume completes that step.
      */
     static final String CRASH_AT = "GLUSTER_CSI_CRASH_AT";
+    /** Where each pool mount's FUSE client logs, on the peer that holds the mount. */
+    static final String POOL_LOG_DIR = "/var/log/glusterfs/csi-pools";
 
     @Mixin
     private ServerOptions server;
@@ -78,6 +83,11 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                     + " are probed in). Default: ${DEFAULT-VALUE}")
     private int poolCheckSeconds;
 
+    @Option(names = "--pool-mount-root", defaultValue = "/run/gluster-csi/pools", paramLabel = "DIR",
+            description = "where the controller mounts each shared pool (as DIR/POOL) on the peer it runs its"
+                    + " gluster commands on. Default: ${DEFAULT-VALUE}")
+    private String poolMountRoot;
+
     @Option(names = "--allowed-brick-roots", defaultValue = "/mnt", split = ",", paramLabel = "DIR[,DIR...]",
             description = "directories a StorageClass brickRoot must lie in. Default: ${DEFAULT-VALUE}")
     private List<String> allowedBrickRoots;
@@ -101,7 +111,11 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             throw new UsageException("--pool-check-interval must be at least 1 second");
         }
         PeerSource peers = peerSource();
-        VolumeBackend backend = backend(peers, roots, crashSwitch(System.getenv(CRASH_AT)));
+        if (!poolMountRoot.startsWith("/") || poolMountRoot.contains("..") || poolMountRoot.equals("/")) {
+            throw new UsageException("--pool-mount-root needs an absolute directory without '..', got '"
+                    + poolMountRoot + "'");
+        }
+        VolumeBackend backend = backend(peers, roots, poolMountRoot, crashSwitch(System.getenv(CRASH_AT)));
         ControllerService controller = new ControllerService(backend, roots);
         Readiness peersAnswer = () -> controller.ready() ? Readiness.Status.READY
                 : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")");
@@ -128,20 +142,34 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
     }
 
     /**
-     * The gluster backend and its parts: the pool it asks (with the executor for placement's
-     * lookups), the remover (volume stops one at a time) and the creator (GID choices one at a time).
+     * The gluster backend and its parts: the trusted pool it asks (with the executor for placement's
+     * lookups), the remover (volume stops one at a time), the creator, and the shared-pool layout with
+     * the mounts of its pools (mounted at {@code poolMountRoot} on a peer) and the thread that purges
+     * deleted claims. One GID lock serves both layouts.
      */
-    public static VolumeBackend backend(PeerSource peers, List<String> allowedBrickRoots, Step.Listener listener) {
-        BrickCarver carver = new BrickCarver(Clock.systemUTC());
-        ExecutorService lookups = Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "placement-lookup");
-            thread.setDaemon(true);
-            return thread;
-        });
-        TrustedPool trusted = new TrustedPool(peers, carver, lookups);
-        VolumeRemover remover = new VolumeRemover(trusted, carver, listener, allowedBrickRoots, new ReentrantLock(true));
-        VolumeCreator creator = new VolumeCreator(trusted, carver, remover, listener, new ReentrantLock());
-        return new GlusterVolumes(trusted, creator, remover);
+    public static VolumeBackend backend(PeerSource peers, List<String> allowedBrickRoots, String poolMountRoot,
+            Step.Listener listener) {
+        Clock clock = Clock.systemUTC();
+        BrickCarver carver = new BrickCarver(clock);
+        TrustedPool trusted = new TrustedPool(peers, carver, daemons("placement-lookup"));
+        VolumeRemover remover = new VolumeRemover(trusted, carver, listener, allowedBrickRoots,
+                new ReentrantLock(true));
+        ReentrantLock gids = new ReentrantLock();
+        VolumeCreator creator = new VolumeCreator(trusted, carver, remover, listener, gids);
+        PoolMounts mounts = new PoolMounts(trusted, poolMountRoot, POOL_LOG_DIR, Duration.ofSeconds(60));
+        PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock,
+                Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge")));
+        return new Layouts(new GlusterVolumes(trusted, creator, remover), claims);
+    }
+
+    private static ExecutorService daemons(String name) {
+        return Executors.newCachedThreadPool(task -> daemon(task, name));
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     static List<String> brickRoots(List<String> flag) throws UsageException {

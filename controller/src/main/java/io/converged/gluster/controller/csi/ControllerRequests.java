@@ -38,7 +38,10 @@ final class ControllerRequests {
         StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(), allowedBrickRoots);
         long bytes = Capacity.choose(request.getCapacityRange().getRequiredBytes(),
                 request.getCapacityRange().getLimitBytes());
-        return new VolumeRequest(name, VolumeNames.forRequest(parameters.volumeNamePrefix(), name), bytes, parameters);
+        String derived = VolumeNames.forRequest(parameters.volumeNamePrefix(), name);
+        // A claim of a shared pool is a directory of it: its id says which pool.
+        String volumeId = parameters.pool().map(pool -> pool + "/" + derived).orElse(derived);
+        return new VolumeRequest(name, volumeId, bytes, parameters);
     }
 
     /** Throws INVALID_ARGUMENT for the first capability this driver cannot serve. */

@@ -218,7 +218,11 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     /** The volume attributes the node reads and {@code kubectl describe pv} shows. */
     static Map<String, String> context(ProvisionedVolume volume) {
         Map<String, String> context = new TreeMap<>();
-        context.put(VolumeContext.GLUSTER_VOLUME, volume.id());
+        context.put(VolumeContext.GLUSTER_VOLUME, volume.glusterVolume());
+        volume.pool().ifPresent(pool -> {
+            context.put(VolumeContext.POOL, pool);
+            context.put(VolumeContext.DIRECTORY, volume.directory());
+        });
         context.put(VolumeContext.SERVERS, String.join(",", volume.servers()));
         context.put(VolumeContext.REPLICA, Integer.toString(volume.replica()));
         context.put(VolumeContext.ARBITER, Boolean.toString(volume.arbiter()));

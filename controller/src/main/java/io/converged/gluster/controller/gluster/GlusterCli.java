@@ -191,6 +191,30 @@ public final class GlusterCli {
                 GlusterNames.requirePath(path), Long.toString(bytes)));
     }
 
+    /** {@code volume quota V remove PATH}: the path has no limit afterwards; one that had none is success. */
+    public void quotaRemove(String volume, String path) throws GlusterException {
+        try {
+            execute(List.of("volume", "quota", GlusterNames.requireVolume(volume), "remove",
+                    GlusterNames.requirePath(path)));
+        } catch (GlusterException e) {
+            if (!e.is(GlusterException.Kind.QUOTA_NOT_SET)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * {@code volume quota V soft-timeout S} and {@code hard-timeout H}: how often, in seconds, the
+     * bricks refresh a directory's usage below and above its soft limit. Gluster's defaults (60 and
+     * 5) let writes run far past a limit; lower ones hold it closer at some write throughput.
+     */
+    public void quotaTimeouts(String volume, int softSeconds, int hardSeconds) throws GlusterException {
+        execute(List.of("volume", "quota", GlusterNames.requireVolume(volume), "soft-timeout",
+                Integer.toString(softSeconds)));
+        execute(List.of("volume", "quota", GlusterNames.requireVolume(volume), "hard-timeout",
+                Integer.toString(hardSeconds)));
+    }
+
     /**
      * {@code volume quota V list PATH} (with the path: without it gluster wrongly answers "No quota
      * configured"). Empty when quota is enabled but the path has no line.

@@ -41,6 +41,12 @@ public final class GlusterErrors {
         if (s.contains("does not exist") && !s.startsWith("option")) {
             return GlusterException.Kind.VOLUME_NOT_FOUND;
         }
+        if (s.contains("removexattr failed") && s.contains("no data available") || s.contains("no limit set")) {
+            return GlusterException.Kind.QUOTA_NOT_SET;
+        }
+        if (s.contains("failed to get trusted.gfid attribute on path") && s.contains("no such file or directory")) {
+            return GlusterException.Kind.PATH_NOT_FOUND;
+        }
         if (s.contains("brick may be containing or be contained by an existing brick")
                 || s.contains("is already part of a volume")) {
             return GlusterException.Kind.BRICK_IN_USE;

@@ -32,6 +32,10 @@ public final class GlusterException extends CsiException {
         STILL_STARTED(Status.Code.FAILED_PRECONDITION),
         QUOTA_ALREADY_ENABLED(Status.Code.FAILED_PRECONDITION),
         QUOTA_DISABLED(Status.Code.FAILED_PRECONDITION),
+        /** {@code quota remove} of a path that has no limit. */
+        QUOTA_NOT_SET(Status.Code.FAILED_PRECONDITION),
+        /** A quota command named a path the volume does not have. */
+        PATH_NOT_FOUND(Status.Code.NOT_FOUND),
         /** Anything else gluster refused, such as an unknown option. */
         OTHER(Status.Code.INTERNAL);
 

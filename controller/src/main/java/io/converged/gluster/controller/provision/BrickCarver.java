@@ -100,7 +100,7 @@ public final class BrickCarver {
      */
     public List<String> unusedBrickRoots(CommandRunner peer, String base, String volume) throws CommandException {
         checkPath(base);
-        if (!VolumeNames.isValidVolumeId(volume)) {
+        if (!VolumeNames.isDedicatedName(volume)) {
             throw new IllegalArgumentException("not a volume name: " + volume);
         }
         CommandResult found = peer.run(List.of("find", base, "-mindepth", "2",

@@ -67,12 +67,12 @@ public final class GlusterVolumes implements VolumeBackend {
     @Override
     public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
         Optional<VolumeInfo> info = trusted.volume(trusted.peers(), volumeId).value();
-        return info.filter(i -> VolumeMetadata.ours(i.options())).map(ProvisionedVolume::of);
+        return info.filter(i -> VolumeMetadata.dedicated(i.options())).map(ProvisionedVolume::of);
     }
 
     @Override
     public List<ProvisionedVolume> list() throws CsiException {
-        return trusted.allVolumes(trusted.peers()).stream().filter(i -> VolumeMetadata.ours(i.options()))
+        return trusted.allVolumes(trusted.peers()).stream().filter(i -> VolumeMetadata.dedicated(i.options()))
                 .map(ProvisionedVolume::of).sorted(Comparator.comparing(ProvisionedVolume::id)).toList();
     }
 
@@ -96,7 +96,7 @@ public final class GlusterVolumes implements VolumeBackend {
         }
         Map<String, VolumeHealth> health = new HashMap<>();
         for (VolumeInfo info : all) {
-            if (VolumeMetadata.ours(info.options())) {
+            if (VolumeMetadata.dedicated(info.options())) {
                 health.put(info.name(), info.started()
                         ? health(info, statuses.getOrDefault(info.name(), new VolumeStatus(info.name(), List.of())))
                         : notStarted(info));
@@ -105,11 +105,12 @@ public final class GlusterVolumes implements VolumeBackend {
         return health;
     }
 
-    private static VolumeHealth notStarted(VolumeInfo info) {
+    /** The condition of a volume that is not started. */
+    public static VolumeHealth notStarted(VolumeInfo info) {
         return new VolumeHealth(true, "volume " + info.name() + " is " + info.status() + ", not started");
     }
 
-    static VolumeHealth health(VolumeInfo info, VolumeStatus status) {
+    public static VolumeHealth health(VolumeInfo info, VolumeStatus status) {
         List<String> offline = info.bricks().stream().filter(b -> !status.online(b)).map(Brick::name).toList();
         if (offline.isEmpty()) {
             return VolumeHealth.OK;

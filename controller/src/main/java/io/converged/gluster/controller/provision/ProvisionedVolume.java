@@ -8,7 +8,11 @@ import java.util.OptionalInt;
 
 /**
  * A volume of this driver as gluster describes it: read back from the volume's info and its
- * {@code user.csi.*} metadata, never from memory.
+ * {@code user.csi.*} metadata (a dedicated volume), or from its pool's info and the record on its
+ * directory (a claim in a shared pool), never from memory.
+ *
+ * @param bricks the bricks of the gluster volume: the dedicated volume's, or the pool's
+ * @param pool the shared pool the claim is a directory of; empty for a dedicated volume
  */
 public record ProvisionedVolume(
         String id,
@@ -22,7 +26,8 @@ public record ProvisionedVolume(
         OnDelete onDelete,
         Optional<String> pvcName,
         Optional<String> pvcNamespace,
-        boolean started) {
+        boolean started,
+        Optional<String> pool) {
 
     public ProvisionedVolume {
         bricks = List.copyOf(bricks);
@@ -43,7 +48,18 @@ public record ProvisionedVolume(
         return new ProvisionedVolume(info.name(), VolumeMetadata.requestName(options),
                 VolumeMetadata.capacity(options), info.replicaCount(), info.arbiterCount() > 0, bricks,
                 VolumeMetadata.brickRoot(options), VolumeMetadata.gid(options), VolumeMetadata.onDelete(options),
-                VolumeMetadata.pvcName(options), VolumeMetadata.pvcNamespace(options), info.started());
+                VolumeMetadata.pvcName(options), VolumeMetadata.pvcNamespace(options), info.started(),
+                Optional.empty());
+    }
+
+    /** The gluster volume that is mounted: the dedicated volume, or the pool. */
+    public String glusterVolume() {
+        return pool.orElse(id);
+    }
+
+    /** A claim's directory directly under its pool's root; empty for a dedicated volume. */
+    public String directory() {
+        return pool.isPresent() ? id.substring(id.indexOf('/') + 1) : "";
     }
 
     /** Peer addresses in brick order, each once. */

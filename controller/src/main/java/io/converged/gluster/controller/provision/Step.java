@@ -1,6 +1,9 @@
 package io.converged.gluster.controller.provision;
 
-/** The steps of provisioning a volume, in order; a listener hears each one as it completes. */
+/**
+ * The steps of provisioning a volume (a dedicated one, a shared pool, or a claim in a pool), in
+ * order; a listener hears each one as it completes.
+ */
 public enum Step {
     BRICKS_CARVED,
     VOLUME_CREATED,
@@ -13,7 +16,17 @@ public enum Step {
     /** Deletion: the bricks were removed, archived or kept (the stopped volume is still in gluster). */
     BRICKS_RELEASED,
     /** Deletion: the volume was deleted from gluster. */
-    DELETED;
+    DELETED,
+    /** A claim in a shared pool: its directory was made through the pool's mount. */
+    CLAIM_DIR_MADE,
+    /** A claim: who it belongs to was recorded on its directory. */
+    CLAIM_RECORDED,
+    /** A claim: its quota limit was set. */
+    CLAIM_LIMITED,
+    /** Deletion of a claim: its quota limit was removed. */
+    CLAIM_UNLIMITED,
+    /** Deletion of a claim: its directory was moved aside (delete, archive) or marked retained. */
+    CLAIM_RELEASED;
 
     /** Hears completed steps; tests use it to inject failures (and crashes) between steps. */
     @FunctionalInterface

@@ -27,7 +27,8 @@ public record StorageClassParameters(
         OnDelete onDelete,
         Optional<String> pvcName,
         Optional<String> pvcNamespace,
-        Optional<String> pvName) {
+        Optional<String> pvName,
+        Optional<String> pool) {
 
     public static final String REPLICA = "replica";
     public static final String ARBITER = "arbiter";
@@ -38,6 +39,7 @@ public record StorageClassParameters(
     public static final String GID_MIN = "gidMin";
     public static final String GID_MAX = "gidMax";
     public static final String ON_DELETE = "onDelete";
+    public static final String POOL = "pool";
 
     static final String SIDECAR_PREFIX = "csi.storage.k8s.io/";
     static final String PVC_NAME = "csi.storage.k8s.io/pvc/name";
@@ -48,7 +50,9 @@ public record StorageClassParameters(
     public static final String DEFAULT_PREFIX = "gcs";
 
     private static final List<String> KNOWN = List.of(REPLICA, ARBITER, BRICK_ROOT, VOLUME_NAME_PREFIX,
-            VOLUME_OPTIONS, SPREAD, GID_MIN, GID_MAX, ON_DELETE);
+            VOLUME_OPTIONS, SPREAD, GID_MIN, GID_MAX, ON_DELETE, POOL);
+    /** A shared pool's name, which is also its gluster volume's name. */
+    private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9._/-]+");
     private static final Pattern PREFIX = Pattern.compile("[a-z0-9][a-z0-9-]{0,15}");
     private static final Pattern KUBE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
@@ -106,7 +110,23 @@ public record StorageClassParameters(
                 : OnDelete.DELETE;
         return new StorageClassParameters(replica, arbiter, brickRoot, prefix, options, spread, gidMin, gidMax,
                 onDelete, kubeName(parameters, PVC_NAME), kubeName(parameters, PVC_NAMESPACE),
-                kubeName(parameters, PV_NAME));
+                kubeName(parameters, PV_NAME), parsePool(parameters.get(POOL)));
+    }
+
+    /** True when claims of the class are directories of a shared pool rather than volumes of their own. */
+    public boolean shared() {
+        return pool.isPresent();
+    }
+
+    private static Optional<String> parsePool(String text) throws CsiException {
+        if (text == null) {
+            return Optional.empty();
+        }
+        if (!POOL_NAME.matcher(text).matches() || text.equals("all")) {
+            throw CsiException.invalidArgument("parameter 'pool' must be 1-32 lower-case letters, digits or '-',"
+                    + " starting with a letter or digit (it names the pool's gluster volume), got '" + text + "'");
+        }
+        return Optional.of(text);
     }
 
     /** True when a GID should be allocated for the volume. */

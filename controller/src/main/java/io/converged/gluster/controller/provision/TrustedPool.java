@@ -112,11 +112,20 @@ public final class TrustedPool {
         return ask(peers, cli -> cli.volumeInfo(name));
     }
 
-    /** The volume if it exists and this driver made it; NOT_FOUND otherwise. */
+    /** The dedicated volume if it exists and this driver made it; NOT_FOUND otherwise. */
     public VolumeInfo ownVolume(List<Peer> peers, String volumeId) throws CsiException {
         Optional<VolumeInfo> info = onAnyPeer(peers, cli -> cli.volumeInfo(volumeId));
-        if (info.isEmpty() || !VolumeMetadata.ours(info.get().options())) {
+        if (info.isEmpty() || !VolumeMetadata.dedicated(info.get().options())) {
             throw CsiException.notFound("volume " + volumeId + " does not exist");
+        }
+        return info.get();
+    }
+
+    /** The shared pool of that name if it exists; NOT_FOUND otherwise. */
+    public VolumeInfo ownPool(List<Peer> peers, String name) throws CsiException {
+        Optional<VolumeInfo> info = onAnyPeer(peers, cli -> cli.volumeInfo(name));
+        if (info.isEmpty() || !VolumeMetadata.pool(info.get().options())) {
+            throw CsiException.notFound("shared pool " + name + " does not exist");
         }
         return info.get();
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.Lock;
@@ -33,6 +34,13 @@ import java.util.logging.Logger;
 public final class VolumeCreator {
     private static final Logger LOG = Logger.getLogger(VolumeCreator.class.getName());
     static final String ROOT = "/";
+    /**
+     * A pool's quota timeouts, in seconds: the bricks refresh a directory's usage every 2 s while
+     * it is below its soft limit and on every write above it, so a claim overshoots its size by at
+     * most two seconds of writes (gluster's defaults, 60 and 5, let it run on for a minute).
+     */
+    static final int POOL_SOFT_TIMEOUT = 2;
+    static final int POOL_HARD_TIMEOUT = 0;
 
     private final TrustedPool trusted;
     private final BrickCarver carver;
@@ -54,43 +62,126 @@ public final class VolumeCreator {
         this.gids = gids;
     }
 
-    /** Creates the volume, or returns it when it already exists as asked. */
+    /** Creates the dedicated volume of a claim, or returns it when it already exists as asked. */
     public ProvisionedVolume create(VolumeRequest request) throws CsiException {
+        StorageClassParameters p = request.parameters();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Blueprint blueprint = new Blueprint(request.volumeName(), p, metadata,
+                OptionalLong.of(request.capacityBytes()), false);
+        Found found = find(blueprint);
+        if (found.existing().isPresent()) {
+            VolumeInfo info = found.existing().get();
+            adoptDedicated(info, request);
+            finish(found.cli(), blueprint, info);
+            return ProvisionedVolume.of(info);
+        }
+        List<Peer> chosen = place(found.peers(), p, request.capacityBytes(), TrustedPool.await(found.candidates()));
+        if (!p.allocatesGid()) {
+            metadata.putAll(VolumeMetadata.forNewVolume(request, OptionalInt.empty()));
+            build(blueprint, found.peers(), chosen, OptionalInt.empty());
+        } else {
+            gids.lock();
+            try {
+                OptionalInt gid = OptionalInt.of(allocateGid(found.peers(), p));
+                metadata.putAll(VolumeMetadata.forNewVolume(request, gid));
+                build(blueprint, found.peers(), chosen, gid);
+            } finally {
+                gids.unlock();
+            }
+        }
+        return new ProvisionedVolume(request.volumeName(), request.requestName(), request.capacityBytes(),
+                p.replica(), p.arbiter(), bricksOf(chosen, p.brickRoot(), request.volumeName()), p.brickRoot(),
+                VolumeMetadata.gid(metadata), p.onDelete(), p.pvcName(), p.pvcNamespace(), true, Optional.empty());
+    }
+
+    /**
+     * Creates the shared pool the class names, or finishes and returns it when it exists and agrees
+     * with the class; a class that contradicts it is INVALID_ARGUMENT naming the difference.
+     *
+     * @param bytesToPlace room each brick needs at least: the claim that asks for the pool
+     * @return the pool as gluster describes it now
+     */
+    public VolumeInfo ensurePool(String name, StorageClassParameters parameters, long bytesToPlace)
+            throws CsiException {
+        Blueprint blueprint = new Blueprint(name, parameters, VolumeMetadata.forNewPool(parameters.brickRoot()),
+                OptionalLong.empty(), true);
+        Found found = find(blueprint);
+        if (found.existing().isPresent()) {
+            VolumeInfo info = found.existing().get();
+            List<String> differences = Differences.ofPool(info, parameters);
+            if (!differences.isEmpty()) {
+                throw CsiException.invalidArgument("the StorageClass does not agree with shared pool " + name
+                        + ": " + String.join("; ", differences));
+            }
+            if (finish(found.cli(), blueprint, info)) {
+                return trusted.ownPool(found.peers(), name);
+            }
+            return info;
+        }
+        List<Peer> chosen = place(found.peers(), parameters, bytesToPlace, TrustedPool.await(found.candidates()));
+        build(blueprint, found.peers(), chosen, OptionalInt.empty());
+        LOG.info("shared pool " + name + " is ready for claims");
+        return trusted.ownPool(found.peers(), name);
+    }
+
+    /**
+     * What to build: a gluster volume of the class's layout, its metadata and volume options, and
+     * either a limit on its root (a dedicated volume) or strict quota timeouts (a pool, whose
+     * limits are on its directories).
+     */
+    private record Blueprint(String name, StorageClassParameters parameters, Map<String, String> metadata,
+            OptionalLong rootLimit, boolean pool) {
+    }
+
+    /**
+     * The peers, placement's answers under way, and the volume of that name if one exists that this
+     * call may finish (null cli when it does not). A crash's half-made volume (no metadata, carved by
+     * us) is removed here, so the caller builds anew.
+     */
+    private record Found(List<Peer> peers, Future<List<Candidate>> candidates, Optional<VolumeInfo> existing,
+            GlusterCli cli) {
+    }
+
+    private Found find(Blueprint blueprint) throws CsiException {
         List<Peer> peers = trusted.peers();
         // Placement's pool list and free-space checks run meanwhile: each gluster CLI call costs about
         // 0.1 s, and a new volume (the common case) needs both answers.
-        Future<List<Candidate>> candidates = trusted.candidatesMeanwhile(peers, request.parameters().brickRoot());
-        TrustedPool.Answer<Optional<VolumeInfo>> existing;
+        Future<List<Candidate>> candidates = trusted.candidatesMeanwhile(peers, blueprint.parameters().brickRoot());
+        TrustedPool.Answer<Optional<VolumeInfo>> answer;
         try {
-            existing = trusted.volume(peers, request.volumeName());
+            answer = trusted.volume(peers, blueprint.name());
         } catch (CsiException e) {
             candidates.cancel(true);
             throw e;
         }
-        if (existing.value().isPresent()) {
-            Optional<ProvisionedVolume> finished = adopt(existing.value().get(), request, peers,
-                    existing.peer().gluster());
-            if (finished.isPresent()) {
-                return finished.get();
+        Optional<VolumeInfo> existing = answer.value();
+        if (existing.isPresent() && !VolumeMetadata.ours(existing.get().options())) {
+            VolumeInfo info = existing.get();
+            if (!VolumeRemover.carvedByUs(info)) {
+                candidates.cancel(true);
+                throw CsiException.alreadyExists("a gluster volume named " + info.name()
+                        + " exists that this driver did not create; choose another "
+                        + (blueprint.pool() ? "pool name" : "volumeNamePrefix"));
             }
+            LOG.warning("volume " + info.name() + " was left half-made (no metadata); removing it to create it anew");
+            remover.remove(info, peers, OnDelete.DELETE, answer.peer().gluster());
+            existing = Optional.empty();
+        } else if (existing.isPresent() && VolumeMetadata.pool(existing.get().options()) != blueprint.pool()) {
+            candidates.cancel(true);
+            throw CsiException.alreadyExists(blueprint.pool()
+                    ? "a dedicated volume of this driver is named " + blueprint.name() + "; choose another pool name"
+                    : "a shared pool is named " + blueprint.name() + "; choose another volumeNamePrefix");
         }
-        List<Peer> chosen = place(peers, request.parameters(), request.capacityBytes(),
-                TrustedPool.await(candidates));
-        if (!request.parameters().allocatesGid()) {
-            return build(request, peers, chosen, OptionalInt.empty());
+        if (existing.isPresent()) {
+            candidates.cancel(true);
         }
-        gids.lock();
-        try {
-            return build(request, peers, chosen, OptionalInt.of(allocateGid(peers, request.parameters())));
-        } finally {
-            gids.unlock();
-        }
+        return new Found(peers, candidates, existing, answer.peer().gluster());
     }
 
-    private ProvisionedVolume build(VolumeRequest request, List<Peer> peers, List<Peer> chosen, OptionalInt gid)
+    private void build(Blueprint blueprint, List<Peer> peers, List<Peer> chosen, OptionalInt gid)
             throws CsiException {
-        String name = request.volumeName();
-        StorageClassParameters p = request.parameters();
+        String name = blueprint.name();
+        StorageClassParameters p = blueprint.parameters();
         List<Peer> carved = new ArrayList<>();
         // Peers where the volume directory was there before this call: not made by it.
         Set<Peer> found = new HashSet<>();
@@ -122,93 +213,81 @@ public final class VolumeCreator {
             }
             created = true;
             listener.completed(Step.VOLUME_CREATED, name);
-            Map<String, String> options = new LinkedHashMap<>(VolumeMetadata.forNewVolume(request, gid));
+            Map<String, String> options = new LinkedHashMap<>(blueprint.metadata());
             options.putAll(p.volumeOptions());
             gid.ifPresent(g -> options.put("storage.owner-gid", Integer.toString(g)));
             cli.setOptions(name, options);
             listener.completed(Step.METADATA_SET, name);
-            finish(cli, name, request.capacityBytes(), false, false);
-            LOG.info("created volume " + name + " (replica " + p.replica() + (p.arbiter() ? " arbiter 1" : "")
-                    + ", " + request.capacityBytes() + " bytes) on " + bricks);
-            return new ProvisionedVolume(name, request.requestName(), request.capacityBytes(), p.replica(),
-                    p.arbiter(), bricksOf(chosen, p.brickRoot(), name), p.brickRoot(), gid, p.onDelete(),
-                    p.pvcName(), p.pvcNamespace(), true);
+            finish(cli, blueprint, null);
+            LOG.info("created " + (blueprint.pool() ? "shared pool " : "volume ") + name + " (replica "
+                    + p.replica() + (p.arbiter() ? " arbiter 1" : "") + blueprint.rootLimit().stream()
+                    .mapToObj(bytes -> ", " + bytes + " bytes").findFirst().orElse("") + ") on " + bricks);
         } catch (Exception failure) {
             rollback(name, p.brickRoot(), peers, carved, found, created, failure);
-            throw CsiException.during("creating volume " + name, failure);
+            throw CsiException.during("creating " + (blueprint.pool() ? "shared pool " : "volume ") + name, failure);
         }
-    }
-
-    /** Start, enable quota, set the limit: each only when not done yet, so a retry finishes the job. */
-    private void finish(GlusterCli cli, String name, long bytes, boolean started, boolean quotaOn) throws Exception {
-        if (!started) {
-            cli.startVolume(name, false);
-        }
-        listener.completed(Step.STARTED, name);
-        if (!quotaOn) {
-            cli.quotaEnable(name);
-        }
-        listener.completed(Step.QUOTA_ENABLED, name);
-        Optional<QuotaLimit> limit = quotaOn ? cli.quotaList(name, ROOT) : Optional.empty();
-        if (limit.isEmpty() || limit.get().hardLimitBytes().orElse(-1) != bytes) {
-            cli.quotaLimitUsage(name, ROOT, bytes);
-        }
-        listener.completed(Step.QUOTA_LIMITED, name);
     }
 
     /**
-     * A volume of the requested name exists. If it is this request's and matches, it is finished
-     * and returned; if it is another request's or differs, ALREADY_EXISTS; if a crash left it
-     * without metadata, it is removed and empty is returned so the caller makes it anew.
+     * Start, enable quota, then limit the root (a dedicated volume) or set the strict timeouts (a
+     * pool): each only when the volume does not show it done yet, so a retry finishes the job.
+     *
+     * @param existing the volume as found, or null for one this call just created
+     * @return true when anything was done
      */
-    private Optional<ProvisionedVolume> adopt(VolumeInfo info, VolumeRequest request, List<Peer> peers,
-            GlusterCli cli) throws CsiException {
+    private boolean finish(GlusterCli cli, Blueprint blueprint, VolumeInfo existing) throws CsiException {
+        String name = blueprint.name();
+        Map<String, String> options = existing == null ? Map.of() : existing.options();
+        boolean quotaOn = "on".equals(options.get("features.quota"));
+        boolean changed = false;
+        try {
+            if (existing == null || !existing.started()) {
+                cli.startVolume(name, false);
+                changed = true;
+            }
+            listener.completed(Step.STARTED, name);
+            if (!quotaOn) {
+                cli.quotaEnable(name);
+                changed = true;
+            }
+            listener.completed(Step.QUOTA_ENABLED, name);
+            if (blueprint.rootLimit().isPresent()) {
+                long bytes = blueprint.rootLimit().getAsLong();
+                Optional<QuotaLimit> limit = quotaOn ? cli.quotaList(name, ROOT) : Optional.empty();
+                if (limit.isEmpty() || limit.get().hardLimitBytes().orElse(-1) != bytes) {
+                    cli.quotaLimitUsage(name, ROOT, bytes);
+                    changed = true;
+                }
+            } else if (!Integer.toString(POOL_SOFT_TIMEOUT).equals(options.get("features.soft-timeout"))
+                    || !Integer.toString(POOL_HARD_TIMEOUT).equals(options.get("features.hard-timeout"))) {
+                cli.quotaTimeouts(name, POOL_SOFT_TIMEOUT, POOL_HARD_TIMEOUT);
+                changed = true;
+            }
+            listener.completed(Step.QUOTA_LIMITED, name);
+        } catch (CsiException e) {
+            throw existing == null ? e : CsiException.during("finishing volume " + name, e);
+        } catch (Exception e) {
+            throw CsiException.during("finishing volume " + name, e);
+        }
+        return changed;
+    }
+
+    /**
+     * A dedicated volume of the requested name exists: if it is another request's or differs, it is
+     * ALREADY_EXISTS; otherwise the caller finishes and returns it.
+     */
+    private static void adoptDedicated(VolumeInfo info, VolumeRequest request) throws CsiException {
         Map<String, String> options = info.options();
         String name = info.name();
-        if (!VolumeMetadata.ours(options)) {
-            if (!VolumeRemover.carvedByUs(info)) {
-                throw CsiException.alreadyExists("a gluster volume named " + name
-                        + " exists that this driver did not create; choose another volumeNamePrefix");
-            }
-            LOG.warning("volume " + name + " was left half-made (no metadata); removing it to create it anew");
-            remover.remove(info, peers, OnDelete.DELETE, cli);
-            return Optional.empty();
-        }
         if (!VolumeMetadata.madeFor(options, request.requestName())) {
             throw CsiException.alreadyExists("volume " + name + " belongs to another request ("
                     + VolumeMetadata.requestName(options) + ")");
         }
-        List<String> differences = differences(info, request);
+        List<String> differences = Differences.ofDedicated(info, request);
         if (!differences.isEmpty()) {
             throw CsiException.alreadyExists("volume " + name
                     + " already exists for this request with other parameters: " + String.join("; ", differences));
         }
-        try {
-            finish(cli, name, VolumeMetadata.capacity(options), info.started(),
-                    "on".equals(options.get("features.quota")));
-        } catch (Exception e) {
-            throw CsiException.during("finishing volume " + name, e);
-        }
-        return Optional.of(ProvisionedVolume.of(info));
-    }
-
-    /** How the volume differs from what the request asks for, in words; empty when it matches. */
-    private static List<String> differences(VolumeInfo info, VolumeRequest request) {
-        StorageClassParameters p = request.parameters();
-        long capacity = VolumeMetadata.capacity(info.options());
-        List<String> differences = new ArrayList<>();
-        if (capacity != request.capacityBytes()) {
-            differences.add("capacity " + capacity + " bytes, asked " + request.capacityBytes());
-        }
-        if (info.replicaCount() != p.replica() || (info.arbiterCount() > 0) != p.arbiter()) {
-            differences.add("replica " + info.replicaCount() + (info.arbiterCount() > 0 ? " arbiter 1" : "")
-                    + ", asked replica " + p.replica() + (p.arbiter() ? " arbiter 1" : ""));
-        }
-        String brickRoot = VolumeMetadata.brickRoot(info.options());
-        if (!brickRoot.equals(p.brickRoot())) {
-            differences.add("brickRoot " + brickRoot + ", asked " + p.brickRoot());
-        }
-        return differences;
     }
 
     /**
@@ -294,17 +373,7 @@ public final class VolumeCreator {
     }
 
     private int allocateGid(List<Peer> peers, StorageClassParameters p) throws CsiException {
-        Set<Integer> used = new HashSet<>();
-        for (VolumeInfo info : trusted.allVolumes(peers)) {
-            VolumeMetadata.gid(info.options()).ifPresent(used::add);
-        }
-        for (int gid = p.gidMin().getAsInt(); gid <= p.gidMax().getAsInt(); gid++) {
-            if (!used.contains(gid)) {
-                return gid;
-            }
-        }
-        throw CsiException.exhausted("every GID from " + p.gidMin().getAsInt() + " to " + p.gidMax().getAsInt()
-                + " is taken by a volume; widen gidMin/gidMax");
+        return Gids.lowestFree(Gids.ofDedicated(trusted.allVolumes(peers)), p);
     }
 
     private static List<ProvisionedVolume.Brick> bricksOf(List<Peer> peers, String brickRoot, String name) {

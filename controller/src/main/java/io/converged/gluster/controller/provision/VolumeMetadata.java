@@ -21,6 +21,9 @@ public final class VolumeMetadata {
     static final String PVC_NAME = "user.csi.pvc-name";
     static final String PVC_NAMESPACE = "user.csi.pvc-namespace";
     static final String PV_NAME = "user.csi.pv-name";
+    /** {@code pool} on a shared pool's volume; absent on a dedicated volume. */
+    static final String LAYOUT = "user.csi.layout";
+    static final String POOL_LAYOUT = "pool";
 
     private VolumeMetadata() {
     }
@@ -58,9 +61,28 @@ public final class VolumeMetadata {
         return value.toString();
     }
 
-    /** True when the options mark a volume made by this driver. */
+    /** The options to set on a new shared pool's volume: who made it, that it is a pool, where its bricks are. */
+    public static Map<String, String> forNewPool(String brickRoot) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(DRIVER, Driver.NAME);
+        options.put(LAYOUT, POOL_LAYOUT);
+        options.put(BRICK_ROOT, brickRoot);
+        return options;
+    }
+
+    /** True when the options mark a volume made by this driver: a dedicated volume or a pool. */
     public static boolean ours(Map<String, String> options) {
         return Driver.NAME.equals(options.get(DRIVER));
+    }
+
+    /** True when the options mark a dedicated volume of this driver (one claim, the whole volume). */
+    public static boolean dedicated(Map<String, String> options) {
+        return ours(options) && !options.containsKey(LAYOUT);
+    }
+
+    /** True when the options mark a shared pool of this driver (claims are its directories). */
+    public static boolean pool(Map<String, String> options) {
+        return ours(options) && POOL_LAYOUT.equals(options.get(LAYOUT));
     }
 
     /** True when the options record this request name. */

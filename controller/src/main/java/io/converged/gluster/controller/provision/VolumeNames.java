@@ -5,13 +5,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Derives the gluster volume name (which is also the CSI volume id) from a CreateVolume request's
- * name. The same request name always gives the same volume name, so a retried call finds its own
- * work; names that had to be shortened or cleaned carry a hash of the original, so two requests
- * never meet on one volume.
+ * Derives a claim's name from a CreateVolume request's name: the gluster volume name of a dedicated
+ * volume (which is also its CSI volume id), or the directory of a claim in a shared pool (whose CSI
+ * volume id is {@code POOL/DIRECTORY}). The same request name always gives the same name, so a
+ * retried call finds its own work; names that had to be shortened or cleaned carry a hash of the
+ * original, so two requests never meet on one volume.
  */
 public final class VolumeNames {
     /** Gluster volume names: letters, digits, '-' and '_'; kept short so brick paths stay short. */
@@ -39,9 +41,45 @@ public final class VolumeNames {
         return cleaned.isEmpty() ? prefix + "-" + hash : prefix + "-" + cleaned + "-" + hash;
     }
 
-    /** True when the text is a name this driver could have given a volume (checked before any command). */
+    /** True when the text is a gluster volume name this driver could have given (checked before any command). */
+    public static boolean isDedicatedName(String name) {
+        return name != null && VOLUME_NAME.matcher(name).matches();
+    }
+
+    /** True when the text is a CSI volume id this driver could have given: a dedicated volume's or a claim's. */
     public static boolean isValidVolumeId(String id) {
-        return id != null && VOLUME_NAME.matcher(id).matches();
+        return isDedicatedName(id) || ClaimId.parse(id).isPresent();
+    }
+
+    /**
+     * The CSI volume id of a claim in a shared pool, {@code POOL/DIRECTORY}: the pool's gluster volume
+     * name, then the claim's directory directly under the pool's root.
+     */
+    public record ClaimId(String pool, String directory) {
+        private static final Pattern POOL = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
+        public ClaimId {
+            if (!POOL.matcher(pool).matches() || !VOLUME_NAME.matcher(directory).matches()) {
+                throw new IllegalArgumentException("not a claim id: " + pool + "/" + directory);
+            }
+        }
+
+        /** The claim id the text is, if it is one. */
+        public static Optional<ClaimId> parse(String id) {
+            int slash = id == null ? -1 : id.indexOf('/');
+            if (slash < 0) {
+                return Optional.empty();
+            }
+            String pool = id.substring(0, slash);
+            String directory = id.substring(slash + 1);
+            return POOL.matcher(pool).matches() && VOLUME_NAME.matcher(directory).matches()
+                    ? Optional.of(new ClaimId(pool, directory)) : Optional.empty();
+        }
+
+        @Override
+        public String toString() {
+            return pool + "/" + directory;
+        }
     }
 
     private static String hash(String text) {

@@ -56,6 +56,10 @@ public final class VolumeRemover {
             sweepUnusedCarves(peers, volumeId);
             return;
         }
+        if (VolumeMetadata.pool(info.get().options())) {
+            LOG.info("volume id " + volumeId + " names a shared pool, not a dedicated volume: nothing to delete");
+            return;
+        }
         if (!VolumeMetadata.ours(info.get().options()) && !carvedByUs(info.get())) {
             throw CsiException.failedPrecondition("volume " + volumeId
                     + " was not created by this driver; refusing to delete it");

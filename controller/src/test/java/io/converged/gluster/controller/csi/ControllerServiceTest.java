@@ -101,7 +101,7 @@ class ControllerServiceTest {
             ProvisionedVolume volume = new ProvisionedVolume(spec.volumeName(), spec.requestName(), spec
                     .capacityBytes(), p.replica(),
                     p.arbiter(), bricks, p.brickRoot(), OptionalInt.empty(), p.onDelete(), p.pvcName(),
-                    p.pvcNamespace(), true);
+                    p.pvcNamespace(), true, Optional.empty());
             synchronized (this) {
                 volumes.put(volume.id(), volume);
             }
@@ -120,7 +120,7 @@ class ControllerServiceTest {
             ProvisionedVolume v = volumes.get(volumeId);
             ProvisionedVolume grown = new ProvisionedVolume(v.id(), v.requestName(), bytes, v.replica(), v.arbiter(), v
                     .bricks(),
-                    v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(), v.started());
+                    v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(), v.started(), v.pool());
             volumes.put(volumeId, grown);
             return grown;
         }

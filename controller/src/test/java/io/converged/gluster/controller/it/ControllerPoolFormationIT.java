@@ -3,6 +3,7 @@ package io.converged.gluster.controller.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.converged.gluster.controller.gluster.GlusterCli;
+import io.converged.gluster.controller.gluster.GlusterException;
 import io.converged.gluster.controller.gluster.PoolPeer;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
@@ -32,9 +33,17 @@ class ControllerPoolFormationIT {
         return cli.poolList().stream().filter(p -> p.connected() && !p.self()).toList();
     }
 
+    /** Polls until the peer sees the others connected; a pool list refused while a probe commits is asked again. */
     private static void awaitConnected(int index, int others, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (connectedPeers(index).size() < others && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline) {
+            try {
+                if (connectedPeers(index).size() >= others) {
+                    return;
+                }
+            } catch (GlusterException e) {
+                // glusterd answers pool list with opRet -1 and no reason while a peer probe is being committed.
+            }
             Thread.sleep(200);
         }
     }

@@ -28,6 +28,8 @@ import java.util.List;
  */
 final class SocketController implements AutoCloseable {
     static final String ROOT = "/mnt/brick1";
+    /** Where the controller mounts shared pools, below each peer's brick prefix (so the pool's teardown finds them). */
+    static final String POOL_MOUNTS = "/run/gluster-csi/pools";
 
     private final UnixSocketServer server;
     private final UnixChannel channel;
@@ -46,7 +48,8 @@ final class SocketController implements AutoCloseable {
         }
         Path peersFile = dir.resolve("peers");
         Files.writeString(peersFile, pool.peersFileText());
-        VolumeBackend backend = ControllerMain.backend(new PeersFile(peersFile), List.of("/mnt"), listener);
+        VolumeBackend backend = ControllerMain.backend(new PeersFile(peersFile), List.of("/mnt"), POOL_MOUNTS,
+                listener);
         ControllerService controller = new ControllerService(backend, List.of("/mnt"));
         IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
                 () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));

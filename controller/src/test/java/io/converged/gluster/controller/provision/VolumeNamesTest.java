@@ -40,7 +40,10 @@ class VolumeNamesTest {
     void volumeIdsAreCheckedBeforeUse() {
         assertThat(VolumeNames.isValidVolumeId("gcs-pvc-1")).isTrue();
         assertThat(VolumeNames.isValidVolumeId("-o")).isFalse();
-        assertThat(VolumeNames.isValidVolumeId("a/b")).isFalse();
+        assertThat(VolumeNames.isValidVolumeId("a/b/c")).isFalse();
+        assertThat(VolumeNames.isValidVolumeId("Pool/b")).isFalse();
+        assertThat(VolumeNames.isValidVolumeId("pool-1/gcs-pvc-1")).isTrue();
+        assertThat(VolumeNames.isDedicatedName("pool-1/gcs-pvc-1")).isFalse();
         assertThat(VolumeNames.isValidVolumeId("")).isFalse();
         assertThat(VolumeNames.isValidVolumeId(null)).isFalse();
         assertThat(VolumeNames.isValidVolumeId("x".repeat(65))).isFalse();

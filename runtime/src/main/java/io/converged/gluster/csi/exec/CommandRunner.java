@@ -15,4 +15,12 @@ public interface CommandRunner {
 
     /** Where commands run, for messages: e.g. {@code local} or {@code pod gluster/peer-0}. */
     String describe();
+
+    /**
+     * True when the commands run on this machine, in this process's view of the file system, so a
+     * caller may do simple file work itself instead of starting a command for it.
+     */
+    default boolean runsHere() {
+        return false;
+    }
 }

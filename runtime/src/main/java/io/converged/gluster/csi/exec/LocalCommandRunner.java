@@ -83,4 +83,9 @@ public final class LocalCommandRunner implements CommandRunner {
     public String describe() {
         return "local";
     }
+
+    @Override
+    public boolean runsHere() {
+        return true;
+    }
 }

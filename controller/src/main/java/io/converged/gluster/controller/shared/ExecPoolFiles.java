@@ -1,0 +1,197 @@
+package io.converged.gluster.controller.shared;
+
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandFailedException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.exec.CommandRunner;
+import io.converged.gluster.csi.runtime.CsiException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * A pool mounted on a peer the controller reaches by commands (pods/exec on Kubernetes): each
+ * operation is one or two argv commands on that peer, every one bounded in time.
+ */
+public final class ExecPoolFiles implements PoolFiles {
+    /** {@code stat -f -c %t} of a FUSE mount: FUSE_SUPER_MAGIC. */
+    static final String FUSE_MAGIC = "65735546";
+    static final String RECORD = "user.csi.claim";
+    /** Paths per getfattr command: argv crosses the Kubernetes API as URL parameters. */
+    private static final int BATCH = 200;
+
+    private final String root;
+    private final CommandRunner runner;
+    private final Duration timeout;
+    private final String where;
+
+    /** @param root the pool's mount point on the peer */
+    public ExecPoolFiles(String root, CommandRunner runner, Duration timeout, String where) {
+        this.root = root;
+        this.runner = runner;
+        this.timeout = timeout;
+        this.where = where;
+    }
+
+    @Override
+    public void verify() throws CsiException {
+        space();
+    }
+
+    @Override
+    public Space space() throws CsiException {
+        CommandResult result = run(List.of("stat", "-f", "-c", "%t %a %b %S", "--", root));
+        String[] fields = result.stdout().strip().split("\\s+");
+        if (!result.succeeded() || fields.length != 4 || !FUSE_MAGIC.equals(fields[0])) {
+            throw new MountGoneException(describe() + " is not mounted or does not answer: "
+                    + (result.succeeded() ? "filesystem type " + fields[0] : result.message()));
+        }
+        try {
+            long block = Long.parseLong(fields[3]);
+            return new Space(Long.parseLong(fields[1]) * block, Long.parseLong(fields[2]) * block);
+        } catch (NumberFormatException e) {
+            throw CsiException.internal("unreadable statfs of " + describe() + ": " + result.stdout(), e);
+        }
+    }
+
+    @Override
+    public boolean makeDirectory(String name) throws CsiException {
+        CommandResult result = run(List.of("mkdir", "-m", "755", "--", path(name)));
+        if (result.succeeded()) {
+            return true;
+        }
+        if (result.message().contains("File exists")) {
+            return false;
+        }
+        throw failed("making " + name, result);
+    }
+
+    @Override
+    public void shareWithGroup(String name, int gid) throws CsiException {
+        require("setting the group of " + name, run(List.of("chgrp", Integer.toString(gid), "--", path(name))));
+        require("setting the mode of " + name, run(List.of("chmod", "2775", "--", path(name))));
+    }
+
+    @Override
+    public Entry read(String name) throws CsiException {
+        CommandResult result = run(List.of("getfattr", "--only-values", "-n", RECORD, "--", path(name)));
+        if (result.succeeded()) {
+            return new Entry(true, Optional.of(result.stdout()));
+        }
+        if (result.message().contains("No such attribute")) {
+            return new Entry(true, Optional.empty());
+        }
+        if (result.message().contains("No such file or directory")) {
+            return Entry.ABSENT;
+        }
+        throw failed("reading the record of " + name, result);
+    }
+
+    @Override
+    public void writeRecord(String name, String record) throws CsiException {
+        require("writing the record of " + name, run(List.of("setfattr", "-n", RECORD, "-v", record, "--",
+                path(name))));
+    }
+
+    @Override
+    public boolean removeIfEmpty(String name) throws CsiException {
+        CommandResult result = run(List.of("rmdir", "--", path(name)));
+        if (result.succeeded()) {
+            return true;
+        }
+        if (result.message().contains("not empty") || result.message().contains("No such file or directory")) {
+            return false;
+        }
+        throw failed("removing " + name, result);
+    }
+
+    @Override
+    public void moveAside(String name, String aside, String newName) throws CsiException {
+        require("making " + aside, run(List.of("mkdir", "-p", "--", path(aside))));
+        require("moving " + name + " aside", run(List.of("mv", "-T", "--", path(name),
+                path(aside) + "/" + newName)));
+    }
+
+    @Override
+    public List<String> listAside(String aside) throws CsiException {
+        CommandResult result = run(List.of("find", path(aside), "-mindepth", "1", "-maxdepth", "1", "-printf",
+                "%f\\n"));
+        if (!result.succeeded() && result.message().contains("No such file or directory")) {
+            return List.of();
+        }
+        require("listing " + aside, result);
+        return result.stdout().lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    @Override
+    public void removeAside(String aside, String name) throws CsiException {
+        require("removing " + aside + "/" + name, run(List.of("rm", "-rf", "--one-file-system", "--",
+                path(aside) + "/" + name)));
+    }
+
+    @Override
+    public Map<String, Optional<String>> records() throws CsiException {
+        CommandResult listing = run(List.of("find", root, "-mindepth", "1", "-maxdepth", "1", "-type", "d",
+                "!", "-name", ".*", "-printf", "%f\\n"));
+        require("listing the claims", listing);
+        Map<String, Optional<String>> records = new TreeMap<>();
+        List<String> names = listing.stdout().lines().filter(line -> !line.isBlank()).toList();
+        names.forEach(name -> records.put(name, Optional.empty()));
+        for (int from = 0; from < names.size(); from += BATCH) {
+            List<String> argv = new ArrayList<>(List.of("getfattr", "--absolute-names", "-n", RECORD, "--"));
+            names.subList(from, Math.min(names.size(), from + BATCH)).forEach(name -> argv.add(path(name)));
+            // Exit 1 when some directory has no record; those are simply absent from the output.
+            parseDump(run(argv).stdout(), records);
+        }
+        return records;
+    }
+
+    /** getfattr's dump: blocks of {@code # file: PATH} then {@code user.csi.claim="VALUE"}. */
+    void parseDump(String dump, Map<String, Optional<String>> records) {
+        String file = null;
+        String prefix = RECORD + "=\"";
+        for (String line : dump.lines().toList()) {
+            if (line.startsWith("# file: ")) {
+                String path = line.substring("# file: ".length());
+                file = path.substring(path.lastIndexOf('/') + 1);
+            } else if (file != null && line.startsWith(prefix) && line.endsWith("\"")) {
+                records.put(file, Optional.of(line.substring(prefix.length(), line.length() - 1)));
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return where;
+    }
+
+    private String path(String name) {
+        return root + "/" + name;
+    }
+
+    private CommandResult run(List<String> argv) throws CsiException {
+        CommandResult result;
+        try {
+            result = runner.run(argv, timeout);
+        } catch (CommandException e) {
+            throw new MountGoneException(describe() + ": " + e.getMessage(), e);
+        }
+        if (!result.succeeded() && LocalPoolFiles.gone(result.message())) {
+            throw new MountGoneException(describe() + " does not answer: " + result.message());
+        }
+        return result;
+    }
+
+    private void require(String doing, CommandResult result) throws CsiException {
+        if (!result.succeeded()) {
+            throw failed(doing, result);
+        }
+    }
+
+    private CommandFailedException failed(String doing, CommandResult result) {
+        return CommandFailedException.because(doing + " on " + describe(), result);
+    }
+}

@@ -1,0 +1,479 @@
+package io.converged.gluster.controller.shared;
+
+import io.converged.gluster.controller.gluster.VolumeInfo;
+import io.converged.gluster.controller.peer.Peer;
+import io.converged.gluster.controller.placement.Placement;
+import io.converged.gluster.controller.provision.Differences;
+import io.converged.gluster.controller.provision.Gids;
+import io.converged.gluster.controller.provision.GlusterVolumes;
+import io.converged.gluster.controller.provision.ProvisionedVolume;
+import io.converged.gluster.controller.provision.StorageClassParameters;
+import io.converged.gluster.controller.provision.Step;
+import io.converged.gluster.controller.provision.TrustedPool;
+import io.converged.gluster.controller.provision.VolumeBackend;
+import io.converged.gluster.controller.provision.VolumeCreator;
+import io.converged.gluster.controller.provision.VolumeHealth;
+import io.converged.gluster.controller.provision.VolumeMetadata;
+import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
+import io.converged.gluster.controller.provision.VolumeRequest;
+import io.converged.gluster.csi.runtime.CsiException;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
+
+/**
+ * The shared-pool layout: a claim is a directory of one replicated gluster volume, the pool, with its
+ * own quota limit and its owner recorded on it. The first claim of a class makes the pool (see
+ * {@link VolumeCreator#ensurePool}); later ones cost a directory, a record and a limit, with no
+ * process, port or brick of their own. Volume ids are {@code POOL/DIRECTORY}.
+ *
+ * <p>A pool once found is remembered (its layout, to check classes against; its mount, see
+ * {@link PoolMounts}), and a claim's create asks gluster nothing but its limit: the mount proves the
+ * pool is there. Limits of one pool are set one at a time, in this process rather than by contending
+ * for glusterd's lock. A directory is made before its record and its limit, and a retried call finds
+ * it and finishes; DeleteVolume removes the limit first, then moves the directory aside in one rename
+ * (onDelete delete: into {@value #TRASH}, purged in the background; archive: into {@value #ARCHIVE})
+ * or marks it retained.
+ */
+public final class PoolClaims implements VolumeBackend {
+    private static final Logger LOG = Logger.getLogger(PoolClaims.class.getName());
+    /** Where deleted claims wait to be purged: a large directory must not hold DeleteVolume. */
+    static final String TRASH = ".csi-trash";
+    /** Where archived claims are kept, renamed with the time of their deletion. */
+    static final String ARCHIVE = ".csi-archive";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+
+    /** A pool this process has found: its gluster description, and the locks its work takes. */
+    private static final class Pool {
+        final VolumeInfo info;
+        /** Quota limits of this pool are set one at a time. */
+        final Object quota = new Object();
+
+        Pool(VolumeInfo info) {
+            this.info = info;
+        }
+    }
+
+    private final TrustedPool trusted;
+    private final VolumeCreator creator;
+    private final Mounts mounts;
+    private final Step.Listener listener;
+    private final Lock gids;
+    private final Clock clock;
+    private final Executor purger;
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> making = new ConcurrentHashMap<>();
+
+    /**
+     * @param gids the GID lock dedicated volumes take too, so a GID is chosen once across both layouts
+     * @param purger removes deleted claims' directories in the background
+     */
+    public PoolClaims(TrustedPool trusted, VolumeCreator creator, Mounts mounts, Step.Listener listener,
+            Lock gids, Clock clock, Executor purger) {
+        this.trusted = trusted;
+        this.creator = creator;
+        this.mounts = mounts;
+        this.listener = listener;
+        this.gids = gids;
+        this.clock = clock;
+        this.purger = purger;
+    }
+
+    // ---------------------------------------------------------------- create
+
+    @Override
+    public ProvisionedVolume create(VolumeRequest request) throws CsiException {
+        ClaimId id = claimId(request.volumeName());
+        Pool pool = ready(id.pool(), request.parameters(), request.capacityBytes());
+        return mounts.with(pool.info, files -> create(pool, files, id, request, true));
+    }
+
+    private ProvisionedVolume create(Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
+            boolean mayClearEmpty) throws CsiException {
+        String dir = id.directory();
+        PoolFiles.Space space = files.space();
+        if (request.capacityBytes() > space.freeBytes() && !files.read(dir).exists()) {
+            throw CsiException.exhausted("shared pool " + id.pool() + " has " + space.freeBytes()
+                    + " bytes free, less than the " + request.capacityBytes() + " bytes asked for " + id);
+        }
+        if (!files.makeDirectory(dir)) {
+            return adopt(pool, files, id, request, mayClearEmpty);
+        }
+        step(Step.CLAIM_DIR_MADE, id);
+        ClaimRecord record = ClaimRecord.of(request, OptionalInt.empty());
+        if (request.parameters().allocatesGid()) {
+            gids.lock();
+            try {
+                record = ClaimRecord.of(request, OptionalInt.of(Gids.lowestFree(gidsInUse(files),
+                        request.parameters())));
+                files.shareWithGroup(dir, record.gid().getAsInt());
+                files.writeRecord(dir, record.render());
+            } finally {
+                gids.unlock();
+            }
+        } else {
+            files.writeRecord(dir, record.render());
+        }
+        step(Step.CLAIM_RECORDED, id);
+        limit(pool, id, request.capacityBytes());
+        LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool());
+        return volume(pool.info, id, record);
+    }
+
+    /**
+     * The claim's directory is there. Empty and without a record (a crash right after mkdir): made
+     * anew. This request's, as asked: finished (its limit set again) and returned. Anything else:
+     * ALREADY_EXISTS, and nothing is changed.
+     */
+    private ProvisionedVolume adopt(Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
+            boolean mayClearEmpty) throws CsiException {
+        String dir = id.directory();
+        PoolFiles.Entry entry = files.read(dir);
+        if (entry.record().isEmpty()) {
+            if (mayClearEmpty && files.removeIfEmpty(dir)) {
+                LOG.warning("claim " + id + " was left without its record by a crash; making it anew");
+                return create(pool, files, id, request, false);
+            }
+            throw CsiException.alreadyExists("shared pool " + id.pool() + " holds a directory " + dir
+                    + " that this driver did not record as a claim (it is not empty)");
+        }
+        Optional<ClaimRecord> parsed = ClaimRecord.parse(entry.record().get());
+        if (parsed.isEmpty()) {
+            throw CsiException.alreadyExists("the directory " + dir + " of shared pool " + id.pool()
+                    + " carries a record this driver cannot read: " + entry.record().get());
+        }
+        ClaimRecord record = parsed.get();
+        if (record.retained()) {
+            throw CsiException.alreadyExists("the directory " + dir + " of shared pool " + id.pool()
+                    + " was kept by onDelete=retain when an earlier claim of that name was deleted; move it away"
+                    + " to reuse the name");
+        }
+        if (!record.requestName().equals(request.requestName())) {
+            throw CsiException.alreadyExists("claim " + id + " belongs to another request (" + record.requestName()
+                    + ")");
+        }
+        if (record.capacityBytes() != request.capacityBytes()) {
+            throw CsiException.alreadyExists("claim " + id + " already exists for this request with capacity "
+                    + record.capacityBytes() + " bytes, asked " + request.capacityBytes());
+        }
+        limit(pool, id, record.capacityBytes());
+        return volume(pool.info, id, record);
+    }
+
+    /**
+     * The pool the class names, made or checked once and then remembered; a class that contradicts it
+     * is INVALID_ARGUMENT naming the difference. Deleted claims a crash left unpurged are purged when
+     * this process first meets the pool.
+     */
+    private Pool ready(String name, StorageClassParameters parameters, long bytes) throws CsiException {
+        Pool pool = pools.get(name);
+        if (pool == null) {
+            ReentrantLock lock = making.computeIfAbsent(name, n -> new ReentrantLock());
+            lock.lock();
+            try {
+                pool = pools.get(name);
+                if (pool == null) {
+                    pool = new Pool(creator.ensurePool(name, parameters, bytes));
+                    pools.put(name, pool);
+                    purgeLater(pool);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        List<String> differences = Differences.ofPool(pool.info, parameters);
+        if (!differences.isEmpty()) {
+            throw CsiException.invalidArgument("the StorageClass does not agree with shared pool " + name + ": "
+                    + String.join("; ", differences));
+        }
+        return pool;
+    }
+
+    /** The pool if gluster has it (remembered, or looked up); empty when it is not there. */
+    private Optional<Pool> existing(String name) throws CsiException {
+        Pool pool = pools.get(name);
+        if (pool != null) {
+            return Optional.of(pool);
+        }
+        Optional<VolumeInfo> info = trusted.volume(trusted.peers(), name).value()
+                .filter(i -> VolumeMetadata.pool(i.options()));
+        return info.map(i -> pools.computeIfAbsent(name, n -> {
+            Pool found = new Pool(i);
+            purgeLater(found);
+            return found;
+        }));
+    }
+
+    private void limit(Pool pool, ClaimId id, long bytes) throws CsiException {
+        List<Peer> peers = trusted.peers();
+        synchronized (pool.quota) {
+            trusted.ask(peers, cli -> {
+                cli.quotaLimitUsage(id.pool(), "/" + id.directory(), bytes);
+                return null;
+            });
+        }
+        step(Step.CLAIM_LIMITED, id);
+    }
+
+    private Set<Integer> gidsInUse(PoolFiles files) throws CsiException {
+        Set<Integer> used = Gids.ofDedicated(trusted.allVolumes(trusted.peers()));
+        for (Optional<String> value : files.records().values()) {
+            value.flatMap(ClaimRecord::parse).flatMap(r -> r.gid().isPresent()
+                    ? Optional.of(r.gid().getAsInt()) : Optional.empty()).ifPresent(used::add);
+        }
+        return used;
+    }
+
+    // ---------------------------------------------------------------- delete, expand
+
+    @Override
+    public void delete(String volumeId) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        Optional<Pool> pool = existing(id.pool());
+        if (pool.isEmpty()) {
+            LOG.fine("claim " + id + ": its pool is not there, so neither is the claim");
+            return;
+        }
+        mounts.with(pool.get().info, files -> {
+            delete(pool.get(), files, id);
+            return null;
+        });
+    }
+
+    private void delete(Pool pool, PoolFiles files, ClaimId id) throws CsiException {
+        String dir = id.directory();
+        files.verify();
+        PoolFiles.Entry entry = files.read(dir);
+        if (!entry.exists()) {
+            LOG.fine("claim " + id + " is already gone");
+            return;
+        }
+        if (entry.record().isEmpty()) {
+            if (files.removeIfEmpty(dir)) {
+                LOG.info("removed the empty directory a crashed create of " + id + " left");
+                return;
+            }
+            throw CsiException.failedPrecondition("the directory " + dir + " of shared pool " + id.pool()
+                    + " is not a claim this driver recorded; refusing to delete it");
+        }
+        ClaimRecord record = ClaimRecord.parse(entry.record().get()).orElseThrow(() -> CsiException
+                .failedPrecondition("the directory " + dir + " of shared pool " + id.pool()
+                        + " carries a record this driver cannot read; refusing to delete it"));
+        if (record.retained()) {
+            LOG.fine("claim " + id + " was deleted before; its directory is retained");
+            return;
+        }
+        List<Peer> peers = trusted.peers();
+        synchronized (pool.quota) {
+            trusted.ask(peers, cli -> {
+                cli.quotaRemove(id.pool(), "/" + dir);
+                return null;
+            });
+        }
+        step(Step.CLAIM_UNLIMITED, id);
+        String stamped = dir + "." + STAMP.format(clock.instant().atZone(ZoneOffset.UTC));
+        switch (record.onDelete()) {
+            case DELETE -> {
+                files.moveAside(dir, TRASH, stamped);
+                purgeLater(pool, files, stamped);
+            }
+            case ARCHIVE -> {
+                files.moveAside(dir, ARCHIVE, stamped);
+                LOG.info("archived claim " + id + " as " + ARCHIVE + "/" + stamped + " in shared pool " + id.pool());
+            }
+            case RETAIN -> {
+                files.writeRecord(dir, record.asRetained().render());
+                LOG.info("retained the directory of claim " + id + " in shared pool " + id.pool());
+            }
+            default -> throw new IllegalStateException("onDelete " + record.onDelete());
+        }
+        step(Step.CLAIM_RELEASED, id);
+    }
+
+    @Override
+    public ProvisionedVolume expand(String volumeId, long bytes) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        Pool pool = existing(id.pool()).orElseThrow(() -> notFound(id));
+        return mounts.with(pool.info, files -> {
+            ClaimRecord record = claim(files, id).orElseThrow(() -> notFound(id));
+            if (bytes < record.capacityBytes()) {
+                throw CsiException.outOfRange("claim " + id + " has " + record.capacityBytes() + " bytes; shrinking to "
+                        + bytes + " is not supported");
+            }
+            if (bytes == record.capacityBytes()) {
+                return volume(pool.info, id, record);
+            }
+            limit(pool, id, bytes);
+            ClaimRecord grown = record.withCapacity(bytes);
+            files.writeRecord(id.directory(), grown.render());
+            LOG.info("expanded claim " + id + " from " + record.capacityBytes() + " to " + bytes + " bytes");
+            return volume(pool.info, id, grown);
+        });
+    }
+
+    // ---------------------------------------------------------------- read
+
+    @Override
+    public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        Optional<Pool> pool = existing(id.pool());
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
+        return mounts.with(pool.get().info, files -> {
+            files.verify();
+            return claim(files, id).map(record -> volume(pool.get().info, id, record));
+        });
+    }
+
+    @Override
+    public List<ProvisionedVolume> list() throws CsiException {
+        List<ProvisionedVolume> all = new ArrayList<>();
+        for (VolumeInfo info : trusted.allVolumes(trusted.peers())) {
+            if (VolumeMetadata.pool(info.options())) {
+                all.addAll(claimsOf(info));
+            }
+        }
+        all.sort(Comparator.comparing(ProvisionedVolume::id));
+        return all;
+    }
+
+    private List<ProvisionedVolume> claimsOf(VolumeInfo info) throws CsiException {
+        return mounts.with(info, files -> {
+            files.verify();
+            List<ProvisionedVolume> claims = new ArrayList<>();
+            files.records().forEach((dir, value) -> value.flatMap(ClaimRecord::parse)
+                    .filter(record -> !record.retained())
+                    .ifPresent(record -> claims.add(volume(info, new ClaimId(info.name(), dir), record))));
+            return claims;
+        });
+    }
+
+    @Override
+    public VolumeHealth health(String volumeId) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        Pool pool = existing(id.pool()).orElseThrow(() -> notFound(id));
+        List<Peer> peers = trusted.peers();
+        VolumeInfo info = trusted.ownPool(peers, id.pool());
+        if (!info.started()) {
+            return GlusterVolumes.notStarted(info);
+        }
+        VolumeHealth health = GlusterVolumes.health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(id.pool())));
+        return health.abnormal() ? new VolumeHealth(true, "shared pool " + pool.info.name() + ": " + health.message())
+                : health;
+    }
+
+    @Override
+    public Map<String, VolumeHealth> healthOfAll() throws CsiException {
+        List<Peer> peers = trusted.peers();
+        Map<String, VolumeHealth> health = new HashMap<>();
+        for (VolumeInfo info : trusted.allVolumes(peers)) {
+            if (!VolumeMetadata.pool(info.options())) {
+                continue;
+            }
+            VolumeHealth condition = info.started()
+                    ? GlusterVolumes.health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(info.name())))
+                    : GlusterVolumes.notStarted(info);
+            for (ProvisionedVolume claim : claimsOf(info)) {
+                health.put(claim.id(), condition);
+            }
+        }
+        return health;
+    }
+
+    /**
+     * Room for a claim of the class now: the pool's free space, or for a pool not made yet, the
+     * largest brick placement could give it.
+     */
+    @Override
+    public long largestPlaceable(StorageClassParameters parameters) throws CsiException {
+        String name = parameters.pool().orElseThrow();
+        Optional<Pool> pool = existing(name);
+        if (pool.isPresent()) {
+            return mounts.with(pool.get().info, files -> files.space().freeBytes());
+        }
+        return Placement.largestPlaceable(trusted.candidates(trusted.peers(), parameters.brickRoot()),
+                parameters.replica(), parameters.spread().zonesRequired()).orElse(0L);
+    }
+
+    @Override
+    public boolean anyPeerAnswers() {
+        return trusted.anyPeerAnswers();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ClaimId claimId(String volumeId) throws CsiException {
+        return ClaimId.parse(volumeId).orElseThrow(() -> CsiException.notFound("no claim has the id '" + volumeId
+                + "'"));
+    }
+
+    private static CsiException notFound(ClaimId id) {
+        return CsiException.notFound("claim " + id + " does not exist");
+    }
+
+    /** The live claim's record: empty when the directory is missing, unrecorded or retained. */
+    private static Optional<ClaimRecord> claim(PoolFiles files, ClaimId id) throws CsiException {
+        return files.read(id.directory()).record().flatMap(ClaimRecord::parse).filter(r -> !r.retained());
+    }
+
+    private static ProvisionedVolume volume(VolumeInfo pool, ClaimId id, ClaimRecord record) {
+        List<ProvisionedVolume.Brick> bricks = pool.bricks().stream()
+                .map(b -> new ProvisionedVolume.Brick(b.host(), b.path())).toList();
+        return new ProvisionedVolume(id.toString(), record.requestName(), record.capacityBytes(), pool.replicaCount(),
+                pool.arbiterCount() > 0, bricks, VolumeMetadata.brickRoot(pool.options()), record.gid(),
+                record.onDelete(), record.pvcName(), record.pvcNamespace(), pool.started(), Optional.of(pool.name()));
+    }
+
+    private void step(Step step, ClaimId id) throws CsiException {
+        try {
+            listener.completed(step, id.toString());
+        } catch (CsiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw CsiException.internal("after " + step + " of " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Purges, in the background, whatever deleted claims of the pool wait in its trash. */
+    private void purgeLater(Pool pool) {
+        purger.execute(() -> {
+            try {
+                mounts.with(pool.info, files -> {
+                    for (String name : files.listAside(TRASH)) {
+                        files.removeAside(TRASH, name);
+                        LOG.info("purged " + TRASH + "/" + name + " of shared pool " + pool.info.name());
+                    }
+                    return null;
+                });
+            } catch (CsiException | RuntimeException e) {
+                LOG.warning("cannot purge the trash of shared pool " + pool.info.name() + ": " + e.getMessage());
+            }
+        });
+    }
+
+    private void purgeLater(Pool pool, PoolFiles files, String name) {
+        purger.execute(() -> {
+            try {
+                files.removeAside(TRASH, name);
+                LOG.fine("purged " + TRASH + "/" + name + " of shared pool " + pool.info.name());
+            } catch (CsiException | RuntimeException e) {
+                LOG.warning("cannot purge " + TRASH + "/" + name + " of shared pool " + pool.info.name() + " now ("
+                        + e.getMessage() + "); it is purged when the controller next starts");
+            }
+        });
+    }
+}

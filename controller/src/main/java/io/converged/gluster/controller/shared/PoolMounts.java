@@ -1,0 +1,129 @@
+package io.converged.gluster.controller.shared;
+
+import io.converged.gluster.controller.gluster.Brick;
+import io.converged.gluster.controller.gluster.VolumeInfo;
+import io.converged.gluster.controller.peer.Peer;
+import io.converged.gluster.controller.provision.TrustedPool;
+import io.converged.gluster.csi.exec.CommandException;
+import io.converged.gluster.csi.exec.CommandResult;
+import io.converged.gluster.csi.runtime.CsiException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The controller's FUSE mount of each shared pool, on a peer whose glusterd answers (inside the peer
+ * pod on Kubernetes, through pods/exec; on this machine in local mode), at
+ * {@code <mount root>/<pool>} on that peer. Mounts are made when first needed and kept; one that
+ * is gone (the peer pod restarted) or whose client died is made again, on the same peer if it
+ * answers or another. The mount uses {@code backup-volfile-servers}, so it comes up while any
+ * brick's peer does.
+ */
+public final class PoolMounts implements Mounts {
+    private static final Logger LOG = Logger.getLogger(PoolMounts.class.getName());
+    private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final TrustedPool trusted;
+    private final String mountRoot;
+    private final String logDir;
+    private final Duration fileTimeout;
+    private final Map<String, PoolFiles> mounted = new ConcurrentHashMap<>();
+
+    /**
+     * @param mountRoot where pools are mounted on a peer, e.g. {@code /run/gluster-csi/pools}
+     * @param logDir where each pool mount's client logs on the peer
+     * @param fileTimeout the bound on each file operation through a mount
+     */
+    public PoolMounts(TrustedPool trusted, String mountRoot, String logDir, Duration fileTimeout) {
+        this.trusted = trusted;
+        this.mountRoot = mountRoot;
+        this.logDir = logDir;
+        this.fileTimeout = fileTimeout;
+    }
+
+    @Override
+    public <T> T with(VolumeInfo pool, Work<T> work) throws CsiException {
+        PoolFiles files = mounted.get(pool.name());
+        if (files != null) {
+            try {
+                return work.run(files);
+            } catch (MountGoneException e) {
+                LOG.warning("the mount of pool " + pool.name() + " is gone (" + e.getMessage()
+                        + "); mounting it again");
+                mounted.remove(pool.name(), files);
+            }
+        }
+        return work.run(mount(pool));
+    }
+
+    private synchronized PoolFiles mount(VolumeInfo pool) throws CsiException {
+        PoolFiles current = mounted.get(pool.name());
+        if (current != null) {
+            return current;
+        }
+        CsiException last = null;
+        for (Peer peer : trusted.peers()) {
+            try {
+                PoolFiles files = mountOn(peer, pool);
+                mounted.put(pool.name(), files);
+                return files;
+            } catch (CsiException e) {
+                LOG.warning("cannot mount pool " + pool.name() + " on " + peer.name() + ": " + e.getMessage());
+                last = e;
+            }
+        }
+        throw CsiException.unavailable("no peer can mount shared pool " + pool.name()
+                + (last == null ? "" : ": " + last.getMessage()), last);
+    }
+
+    private PoolFiles mountOn(Peer peer, VolumeInfo pool) throws CsiException {
+        String dir = peer.pathOnPeer(mountRoot + "/" + pool.name());
+        String where = "the controller's mount of pool " + pool.name() + " at " + dir + " on " + peer.name();
+        PoolFiles files = peer.runner().runsHere()
+                ? new LocalPoolFiles(Path.of(dir), peer.runner(), fileTimeout, where)
+                : new ExecPoolFiles(dir, peer.runner(), fileTimeout, where);
+        try {
+            files.verify();
+            return files;
+        } catch (MountGoneException e) {
+            LOG.fine(where + ": " + e.getMessage());
+        }
+        run(peer, List.of("mkdir", "-p", "--", dir, peer.pathOnPeer(logDir)));
+        // A mount whose client died is still in the mount table: take it off first (lazily: nothing of ours
+        // is open on it).
+        runQuietly(peer, List.of("umount", "-l", dir));
+        List<String> backups = new ArrayList<>();
+        for (Brick brick : pool.bricks()) {
+            if (!brick.host().equals(peer.address()) && !backups.contains(brick.host())) {
+                backups.add(brick.host());
+            }
+        }
+        String options = "log-file=" + peer.pathOnPeer(logDir + "/" + pool.name() + ".log")
+                + (backups.isEmpty() ? "" : ",backup-volfile-servers=" + String.join(":", backups));
+        run(peer, List.of("mount", "-t", "glusterfs", "-o", options, peer.address() + ":/" + pool.name(), dir));
+        files.verify();
+        LOG.info("mounted shared pool " + pool.name() + " at " + dir + " on " + peer.name());
+        return files;
+    }
+
+    private static void run(Peer peer, List<String> argv) throws CsiException {
+        try {
+            CommandResult result = peer.runner().run(argv, MOUNT_TIMEOUT);
+            result.requireSuccess(peer.runner().describe());
+        } catch (CommandException e) {
+            throw CsiException.during(String.join(" ", argv.subList(0, 2)), e);
+        }
+    }
+
+    private static void runQuietly(Peer peer, List<String> argv) {
+        try {
+            peer.runner().run(argv, MOUNT_TIMEOUT);
+        } catch (CommandException e) {
+            LOG.fine(String.join(" ", argv) + ": " + e.getMessage());
+        }
+    }
+}
