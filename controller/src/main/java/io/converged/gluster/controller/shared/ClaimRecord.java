@@ -4,6 +4,7 @@ import io.converged.gluster.controller.provision.OnDelete;
 import io.converged.gluster.controller.provision.VolumeRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -111,10 +112,12 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '%') {
-                if (i + 2 >= text.length()) {
+                // Integer.parseInt would take "+1" or "-1" for two hex digits.
+                if (i + 2 >= text.length() || !HexFormat.isHexDigit(text.charAt(i + 1))
+                        || !HexFormat.isHexDigit(text.charAt(i + 2))) {
                     throw new IllegalArgumentException("a '%' without two hex digits in " + text);
                 }
-                bytes.write(Integer.parseInt(text.substring(i + 1, i + 3), 16));
+                bytes.write(HexFormat.fromHexDigits(text, i + 1, i + 3));
                 i += 2;
             } else {
                 bytes.write(c);
