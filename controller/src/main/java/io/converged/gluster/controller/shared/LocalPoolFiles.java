@@ -68,7 +68,12 @@ public final class LocalPoolFiles implements PoolFiles {
     @Override
     public void verify() throws CsiException {
         within("checking the mount", () -> {
-            Object here = Files.getAttribute(root, "unix:dev");
+            Object here;
+            try {
+                here = Files.getAttribute(root, "unix:dev");
+            } catch (NoSuchFileException e) {
+                throw new MountGoneException(describe() + " is not mounted (its mount point is not made yet)");
+            }
             Object parent = Files.getAttribute(root.getParent(), "unix:dev");
             if (here.equals(parent)) {
                 throw new MountGoneException(describe() + " is not mounted");
