@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +119,14 @@ public final class LocalPoolFiles implements PoolFiles {
     public Entry read(String name) throws CsiException {
         return within("reading the record of " + name, () -> {
             Path dir = root.resolve(name);
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            // Not Files.isDirectory: it answers false for any failure to look, a dead FUSE client's too.
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                return Entry.ABSENT;
+            }
+            if (!attributes.isDirectory()) {
                 return Entry.ABSENT;
             }
             return new Entry(true, readRecord(dir));
