@@ -355,9 +355,11 @@ public final class PoolClaims implements VolumeBackend {
         return mounts.with(info, files -> {
             files.verify();
             List<ProvisionedVolume> claims = new ArrayList<>();
+            // A directory no claim id can name (an operator's copy of a claim, say) is none of ours.
             files.records().forEach((dir, value) -> value.flatMap(ClaimRecord::parse)
                     .filter(record -> !record.retained())
-                    .ifPresent(record -> claims.add(volume(info, new ClaimId(info.name(), dir), record))));
+                    .ifPresent(record -> ClaimId.parse(info.name() + "/" + dir)
+                            .ifPresent(id -> claims.add(volume(info, id, record)))));
             return claims;
         });
     }
