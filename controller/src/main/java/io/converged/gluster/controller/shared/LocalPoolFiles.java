@@ -18,12 +18,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +46,7 @@ import java.util.concurrent.TimeoutException;
 public final class LocalPoolFiles implements PoolFiles {
     /** The record's extended attribute: {@code user.csi.claim} (Java adds the {@code user.} namespace). */
     static final String RECORD = "csi.claim";
+    private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "pool-files");
         thread.setDaemon(true);
@@ -99,12 +103,15 @@ public final class LocalPoolFiles implements PoolFiles {
     @Override
     public boolean makeDirectory(String name) throws CsiException {
         return within("making " + name, () -> {
+            Path dir = root.resolve(name);
             try {
-                Files.createDirectory(root.resolve(name));
-                return true;
+                Files.createDirectory(dir);
             } catch (FileAlreadyExistsException e) {
                 return false;
             }
+            // As mkdir -m 755 does, whatever this process's umask.
+            Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+            return true;
         });
     }
 
