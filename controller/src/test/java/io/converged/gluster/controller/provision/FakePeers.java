@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -37,6 +38,13 @@ import java.util.function.Predicate;
  * {@link #refused}), a non-zero exit ({@link #exit}) or a thrown {@link CommandException}
  * ({@link #raise}). Lock contention must never be answered: {@link Peer#gluster()} retries it with
  * real sleeps.
+ *
+ * <p>By default gluster's answers never change. {@link #keepsWhatItBuilds()} makes the volumes
+ * stateful: what {@code volume create}, {@code set}, {@code start}, {@code stop}, {@code delete} and
+ * the quota commands do shows in later {@code volume info} answers. A peer's FUSE mounts of a pool
+ * ({@code mount -t glusterfs}, {@code umount -l}) are remembered, and {@code stat -f} of a mount point
+ * answers as FUSE, or as the root file system's ext4 when nothing is mounted there, or as a dead
+ * client ({@link #clientDies}).
  */
 final class FakePeers implements PeerSource {
     static final List<String> GLUSTER = List.of("gluster", "--mode=script");
@@ -44,6 +52,11 @@ final class FakePeers implements PeerSource {
     /** What {@code stat -f} reports under every brick root unless a test says otherwise: 100 GiB. */
     static final long FREE_BYTES = 100 * Capacity.GIB;
     private static final long BLOCK = 4096;
+    /** {@code stat -f -c %t}: FUSE_SUPER_MAGIC, and ext4's magic (what a mount point shows with nothing on it). */
+    static final String FUSE_TYPE = "65735546";
+    static final String EXT4_TYPE = "ef53";
+    /** What {@code stat -f} of a pool's mount reports: 1 TiB, 100 GiB of it free. */
+    static final long POOL_TOTAL_BYTES = 1024 * Capacity.GIB;
     private static final Set<String> READS = Set.of("stat", "test", "find");
 
     /** How a peer answers one command. */
@@ -70,6 +83,10 @@ final class FakePeers implements PeerSource {
     private final List<Rule> rules = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     private final Map<String, List<List<String>>> argvs = new LinkedHashMap<>();
+    private final List<Consumer<String>> echoes = new ArrayList<>();
+    /** Per peer, its FUSE mount points of pools: true while the client lives. */
+    private final Map<String, Map<String, Boolean>> mounts = new HashMap<>();
+    private boolean keeps;
 
     FakePeers(int count) {
         for (int i = 1; i <= count; i++) {
@@ -124,6 +141,28 @@ final class FakePeers implements PeerSource {
     /** Gluster has this volume: {@code volume info} describes it. */
     FakePeers has(Volume volume) {
         volumes.put(volume.name, volume);
+        return this;
+    }
+
+    /** Gluster's volumes change as the commands that ran say (see the class comment). */
+    FakePeers keepsWhatItBuilds() {
+        keeps = true;
+        return this;
+    }
+
+    /** The listener hears each command, as {@link #log()} shows it, when it runs. */
+    FakePeers echo(Consumer<String> listener) {
+        echoes.add(listener);
+        return this;
+    }
+
+    /** The FUSE client of peer {@code i}'s mount at {@code dir} died: the mount point answers ENOTCONN. */
+    FakePeers clientDies(int i, String dir) {
+        Map<String, Boolean> mounted = mounts.computeIfAbsent(peer(i).name(), p -> new HashMap<>());
+        if (!mounted.containsKey(dir)) {
+            throw new IllegalStateException("nothing is mounted at " + dir + " on " + peer(i).name());
+        }
+        mounted.put(dir, false);
         return this;
     }
 
@@ -202,7 +241,17 @@ final class FakePeers implements PeerSource {
 
     /** {@link #log()} without the commands that only read (pool list, volume info, quota list, stat, test, find). */
     List<String> writes() {
-        return log.stream().filter(line -> !isRead(line.substring(line.indexOf(": ") + 2))).toList();
+        return log.stream().filter(FakePeers::isWrite).toList();
+    }
+
+    /** True when a line of {@link #log()} is a command that changes something. */
+    static boolean isWrite(String line) {
+        return !isRead(line.substring(line.indexOf(": ") + 2));
+    }
+
+    /** The names of the volumes gluster has now. */
+    Set<String> volumeNames() {
+        return Set.copyOf(volumes.keySet());
     }
 
     /** The argv of every command peer {@code i} ran, exactly as its runner got it. */
@@ -246,8 +295,10 @@ final class FakePeers implements PeerSource {
         @Override
         public CommandResult run(List<String> argv, Duration timeout) throws CommandException {
             argvs.get(peer).add(List.copyOf(argv));
-            log.add(peer + ": " + (isGluster(argv) ? "gluster " + String.join(" ", glusterArgs(argv))
-                    : String.join(" ", argv)));
+            String line = peer + ": " + (isGluster(argv) ? "gluster " + String.join(" ", glusterArgs(argv))
+                    : String.join(" ", argv));
+            log.add(line);
+            echoes.forEach(listener -> listener.accept(line));
             Answer answer = rules.stream()
                     .filter(rule -> (rule.peer() == null || rule.peer().equals(peer)) && rule.command().test(argv))
                     .map(Rule::answer).findFirst()
@@ -286,6 +337,9 @@ final class FakePeers implements PeerSource {
             throw new AssertionError("the fake peers do not know gluster " + joined);
         }
         String name = args.get(2);
+        if (keeps) {
+            keep(args);
+        }
         return switch (args.get(1)) {
             case "create" -> renamed("create.xml", "va", name);
             case "set" -> answer("set-many.xml");
@@ -301,7 +355,7 @@ final class FakePeers implements PeerSource {
         String name = args.get(2);
         return switch (args.get(3)) {
             case "enable" -> answer("quota-enable.xml");
-            case "limit-usage" -> answer("limit.xml");
+            case "limit-usage", "remove", "soft-timeout", "hard-timeout" -> answer("limit.xml");
             case "list" -> {
                 Volume volume = volumes.get(name);
                 if (volume == null) {
@@ -315,6 +369,39 @@ final class FakePeers implements PeerSource {
             }
             default -> throw new AssertionError("the fake peers do not know gluster " + String.join(" ", args));
         };
+    }
+
+    /** What a gluster write the fake answers as done changes of the volumes, when they are kept. */
+    private void keep(List<String> args) {
+        String name = args.get(2);
+        Volume volume = volumes.get(name);
+        if (volume == null && !args.get(1).equals("create")) {
+            return;
+        }
+        switch (args.get(1)) {
+            case "create" -> {
+                List<String> bricks = args.stream().filter(arg -> arg.contains(":")).toList();
+                volumes.put(name, Volume.named(name).status("Created").quota(false).bricks(bricks));
+            }
+            case "set" -> {
+                for (int i = 3; i + 1 < args.size(); i += 2) {
+                    volume.option(args.get(i), args.get(i + 1));
+                }
+            }
+            case "start" -> volume.status("Started");
+            case "stop" -> volume.status("Stopped");
+            case "delete" -> volumes.remove(name);
+            case "quota" -> {
+                switch (args.get(3)) {
+                    case "enable" -> volume.quota(true);
+                    case "soft-timeout", "hard-timeout" -> volume.option("features." + args.get(3), args.get(4));
+                    default -> {
+                    }
+                }
+            }
+            default -> {
+            }
+        }
     }
 
     private static Answer renamed(String fixture, String from, String to) {
@@ -373,16 +460,43 @@ final class FakePeers implements PeerSource {
     private Answer shellAnswer(String peer, List<String> argv) {
         return switch (argv.get(0)) {
             case "stat" -> {
+                if (argv.size() == 6 && argv.subList(0, 5).equals(List.of("stat", "-f", "-c", "%t %a %b %S", "--"))) {
+                    yield statOfMount(peer, argv.get(5));
+                }
                 if (argv.size() != 6 || !argv.subList(0, 5).equals(List.of("stat", "-f", "-c", "%a %S", "--"))) {
                     throw new AssertionError("the fake peers do not know " + argv);
                 }
                 long bytes = free.getOrDefault(peer, FREE_BYTES);
                 yield ok((bytes / BLOCK) + " " + BLOCK + "\n");
             }
+            case "mount" -> {
+                if (argv.size() != 7 || !argv.subList(0, 4).equals(List.of("mount", "-t", "glusterfs", "-o"))) {
+                    throw new AssertionError("the fake peers do not know " + argv);
+                }
+                mounts.computeIfAbsent(peer, p -> new HashMap<>()).put(argv.get(6), true);
+                yield ok("");
+            }
+            case "umount" -> {
+                Boolean was = mounts.computeIfAbsent(peer, p -> new HashMap<>()).remove(argv.get(argv.size() - 1));
+                yield was == null ? exit(32, "umount: " + argv.get(argv.size() - 1) + ": not mounted.") : ok("");
+            }
             case "find" -> ok(found.getOrDefault(peer, ""));
             case "test", "mkdir", "chgrp", "chmod", "rm", "mv", "rmdir" -> ok("");
             default -> throw new AssertionError("the fake peers do not know " + argv);
         };
+    }
+
+    /** {@code stat -f -c "%t %a %b %S"} of a mount point: FUSE, dead, or the ext4 under it. */
+    private Answer statOfMount(String peer, String dir) {
+        Boolean alive = mounts.getOrDefault(peer, Map.of()).get(dir);
+        if (alive == null) {
+            return ok(EXT4_TYPE + " 1000 2000 " + BLOCK + "\n");
+        }
+        if (!alive) {
+            return exit(1, "stat: cannot read file system information for '" + dir
+                    + "': Transport endpoint is not connected");
+        }
+        return ok(FUSE_TYPE + " " + FREE_BYTES / BLOCK + " " + POOL_TOTAL_BYTES / BLOCK + " " + BLOCK + "\n");
     }
 
     // ---------------------------------------------------------------- volumes as gluster describes them
