@@ -143,8 +143,16 @@ public final class ExecPoolFiles implements PoolFiles {
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> argv = new ArrayList<>(List.of("getfattr", "--absolute-names", "-n", RECORD, "--"));
             names.subList(from, Math.min(names.size(), from + BATCH)).forEach(name -> argv.add(path(name)));
-            // Exit 1 when some directory has no record; those are simply absent from the output.
-            parseDump(run(argv).stdout(), records);
+            // Exit 1 when some directory has no record: those are absent from the dump and named on stderr.
+            // Anything else on stderr (an I/O error, no getfattr) must not pass for "no record".
+            CommandResult dump = run(argv);
+            List<String> errors = dump.stderr().lines()
+                    .filter(line -> !line.isBlank() && !line.contains("No such attribute")
+                            && !line.contains("Removing leading '/'")).toList();
+            if (!dump.succeeded() && !errors.isEmpty()) {
+                throw CommandFailedException.because("reading the claim records on " + describe(), dump);
+            }
+            parseDump(dump.stdout(), records);
         }
         return records;
     }

@@ -78,7 +78,9 @@ public final class PoolClaims implements VolumeBackend {
     private final Map<String, ReentrantLock> making = new ConcurrentHashMap<>();
 
     /**
-     * @param gids the GID lock dedicated volumes take too, so a GID is chosen once across both layouts
+     * @param gids the GID lock dedicated volumes take too: a claim's GID is the lowest of its class's range
+     *     that no dedicated volume and no claim of the same pool holds (a pod reaches only the claims it
+     *     mounts, so claims of other pools cannot meet it)
      * @param purger removes deleted claims' directories in the background
      */
     public PoolClaims(TrustedPool trusted, VolumeCreator creator, Mounts mounts, Step.Listener listener,
@@ -109,22 +111,32 @@ public final class PoolClaims implements VolumeBackend {
             throw CsiException.exhausted("shared pool " + id.pool() + " has " + space.freeBytes()
                     + " bytes free, less than the " + request.capacityBytes() + " bytes asked for " + id);
         }
-        if (!files.makeDirectory(dir)) {
-            return adopt(pool, files, id, request, mayClearEmpty);
-        }
-        step(Step.CLAIM_DIR_MADE, id);
-        ClaimRecord record = ClaimRecord.of(request, OptionalInt.empty());
+        ClaimRecord record;
         if (request.parameters().allocatesGid()) {
+            // The GID is chosen before anything is made, so a class out of GIDs leaves nothing behind, and
+            // held until the record carries it.
             gids.lock();
             try {
+                if (files.read(dir).exists()) {
+                    return adopt(pool, files, id, request, mayClearEmpty);
+                }
                 record = ClaimRecord.of(request, OptionalInt.of(Gids.lowestFree(gidsInUse(files),
                         request.parameters())));
+                if (!files.makeDirectory(dir)) {
+                    return adopt(pool, files, id, request, mayClearEmpty);
+                }
+                step(Step.CLAIM_DIR_MADE, id);
                 files.shareWithGroup(dir, record.gid().getAsInt());
                 files.writeRecord(dir, record.render());
             } finally {
                 gids.unlock();
             }
         } else {
+            if (!files.makeDirectory(dir)) {
+                return adopt(pool, files, id, request, mayClearEmpty);
+            }
+            step(Step.CLAIM_DIR_MADE, id);
+            record = ClaimRecord.of(request, OptionalInt.empty());
             files.writeRecord(dir, record.render());
         }
         step(Step.CLAIM_RECORDED, id);
@@ -455,6 +467,7 @@ public final class PoolClaims implements VolumeBackend {
         purger.execute(() -> {
             try {
                 mounts.with(pool.info, files -> {
+                    files.verify();
                     for (String name : files.listAside(TRASH)) {
                         files.removeAside(TRASH, name);
                         LOG.info("purged " + TRASH + "/" + name + " of shared pool " + pool.info.name());
@@ -470,6 +483,7 @@ public final class PoolClaims implements VolumeBackend {
     private void purgeLater(Pool pool, PoolFiles files, String name) {
         purger.execute(() -> {
             try {
+                files.verify();
                 files.removeAside(TRASH, name);
                 LOG.fine("purged " + TRASH + "/" + name + " of shared pool " + pool.info.name());
             } catch (CsiException | RuntimeException e) {

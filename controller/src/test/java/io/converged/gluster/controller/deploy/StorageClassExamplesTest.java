@@ -83,6 +83,7 @@ class StorageClassExamplesTest {
         assertThat(parsed).anySatisfy(p -> assertThat(p.arbiter()).isTrue());
         assertThat(parsed).anySatisfy(p -> assertThat(p.volumeOptions()).isNotEmpty());
         assertThat(parsed).anySatisfy(p -> assertThat(p.allocatesGid()).isTrue());
+        assertThat(parsed).anySatisfy(p -> assertThat(p.pool()).contains("shared"));
         assertThat(classes()).anySatisfy(sc -> {
             assertThat(sc.getReclaimPolicy()).isEqualTo("Retain");
             assertThat(parse(sc).onDelete()).isEqualTo(OnDelete.RETAIN);

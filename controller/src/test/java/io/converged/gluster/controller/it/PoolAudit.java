@@ -7,6 +7,8 @@ import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,13 +17,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
  * A consistency check over gluster and every peer's brick root, as the reliability suite's "what
  * was lost or leaked" measure: every brick directory belongs to a volume brick on that peer, every
- * volume is whole (started, its bricks on distinct peers and on disk, quota on and equal to its
- * recorded capacity) and its {@code user.csi.*} metadata agrees with the volume.
+ * volume is whole (started, its bricks on distinct peers and on disk, quota on) and its
+ * {@code user.csi.*} metadata agrees with the volume. A dedicated volume's quota equals its recorded
+ * capacity; a shared pool has its strict quota timeouts, every directory of it is a recorded claim
+ * with its limit equal to the recorded capacity (or, retained, without one), and nothing moved aside
+ * keeps a limit. The pool's directories are read from its first brick (read only: a test's audit,
+ * never the driver's way in).
  */
 final class PoolAudit {
     private PoolAudit() {
@@ -57,13 +64,90 @@ final class PoolAudit {
         return problems;
     }
 
+    /** The claims of a pool as its first brick shows them: recorded, limited as recorded, nothing else. */
+    static List<String> claimProblems(GlusterCli gluster, String pool, Path brick)
+            throws GlusterException, IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path entry : list(brick)) {
+            String dir = entry.getFileName().toString();
+            if (dir.startsWith(".glusterfs") || dir.equals(".trashcan")) {
+                continue;
+            }
+            if (dir.equals(".csi-trash") || dir.equals(".csi-archive")) {
+                for (Path aside : list(entry)) {
+                    if (limitSet(aside)) {
+                        problems.add("pool " + pool + ": " + dir + "/" + aside.getFileName() + " still has a limit");
+                    }
+                }
+                continue;
+            }
+            Optional<String> record = xattr(entry, "user.csi.claim");
+            if (record.isEmpty()) {
+                problems.add("pool " + pool + ": directory " + dir + " is not a recorded claim");
+                continue;
+            }
+            boolean retained = record.get().contains("state=retained");
+            long recorded = Long.parseLong(record.get().replaceAll(".*capacity=([0-9]+).*", "$1"));
+            Optional<QuotaLimit> limit = gluster.quotaList(pool, "/" + dir);
+            long hard = limit.flatMap(l -> l.hardLimitBytes().isPresent()
+                    ? Optional.of(l.hardLimitBytes().getAsLong()) : Optional.empty()).orElse(-1L);
+            if (retained && limitSet(entry)) {
+                problems.add("pool " + pool + ": retained directory " + dir + " still has a limit");
+            } else if (!retained && hard != recorded) {
+                problems.add("pool " + pool + ": claim " + dir + " records " + recorded + " bytes, its limit is "
+                        + hard);
+            }
+        }
+        return problems;
+    }
+
+    /** The claim directories of a pool, from its first brick: name to record. */
+    static Map<String, String> claims(GlusterCli gluster, String pool) throws GlusterException, IOException {
+        Map<String, String> claims = new TreeMap<>();
+        VolumeInfo info = gluster.volumeInfo(pool).orElseThrow();
+        for (Path entry : list(Path.of(info.bricks().get(0).path()))) {
+            String dir = entry.getFileName().toString();
+            if (!dir.startsWith(".")) {
+                claims.put(dir, xattr(entry, "user.csi.claim").orElse(""));
+            }
+        }
+        return claims;
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    private static boolean limitSet(Path dir) {
+        return xattr(dir, "trusted.glusterfs.quota.limit-set").isPresent();
+    }
+
+    private static Optional<String> xattr(Path dir, String name) {
+        try {
+            Process getfattr = new ProcessBuilder("getfattr", "--only-values", "-n", name, "--", dir.toString())
+                    .redirectErrorStream(false).start();
+            String value = new String(getfattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return getfattr.waitFor() == 0 ? Optional.of(value) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The volume names gluster knows. */
     static List<String> volumes(GlusterCli gluster) throws GlusterException {
         return gluster.volumeList();
     }
 
     private static List<String> volumeProblems(LocalGlusterPool pool, GlusterCli gluster, VolumeInfo volume,
-            String brickRoot) throws GlusterException {
+            String brickRoot) throws GlusterException, IOException {
         List<String> problems = new ArrayList<>();
         String name = volume.name();
         Map<String, String> options = volume.options();
@@ -78,7 +162,8 @@ final class PoolAudit {
             problems.add("volume " + name + " records brick root " + options.get("user.csi.brick-root") + ", its bricks"
                     + " lie under " + brickRoot);
         }
-        if (options.getOrDefault("user.csi.request-name", "").isEmpty()) {
+        boolean isPool = "pool".equals(options.get("user.csi.layout"));
+        if (!isPool && options.getOrDefault("user.csi.request-name", "").isEmpty()) {
             problems.add("volume " + name + " records no request name");
         }
         if (volume.bricks().size() != volume.replicaCount() || volume.replicaCount() < 1) {
@@ -111,6 +196,15 @@ final class PoolAudit {
         }
         if (!"on".equals(options.get("features.quota"))) {
             problems.add("volume " + name + " has no quota");
+        } else if (isPool) {
+            String soft = options.get("features.soft-timeout");
+            String hard = options.get("features.hard-timeout");
+            if (!"2".equals(soft) || !"0".equals(hard)) {
+                problems.add("pool " + name + " has quota timeouts soft " + soft + " hard " + hard + ", not 2 and 0");
+            }
+            if (volume.started() && !volume.bricks().isEmpty()) {
+                problems.addAll(claimProblems(gluster, name, Path.of(volume.bricks().get(0).path())));
+            }
         } else if (volume.started()) {
             Optional<QuotaLimit> limit = gluster.quotaList(name, "/");
             long hard = limit.flatMap(l -> l.hardLimitBytes().isPresent()

@@ -394,6 +394,16 @@ class ExecPoolFilesTest {
     }
 
     @Test
+    void recordsThatGetfattrCouldNotReadAreAnErrorNotMissingRecords() {
+        runner.answer("gcs-a\ngcs-b\n")
+                .answer(1, "", ROOT + "/gcs-a: user.csi.claim: No such attribute\n"
+                        + "getfattr: " + ROOT + "/gcs-b: Input/output error\n");
+
+        assertThat(catchThrowableOfType(CommandFailedException.class, files::records))
+                .hasMessageContaining("reading the claim records").hasMessageContaining("Input/output error");
+    }
+
+    @Test
     void recordsOfAPoolWhoseListingFailsIsAnError() {
         runner.fail(1, "find: '" + ROOT + "': Permission denied");
 
