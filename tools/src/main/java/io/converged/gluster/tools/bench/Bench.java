@@ -116,6 +116,18 @@ public final class Bench implements Callable<Integer> {
             + "per server and JVM variant (default: 3; --quick: 1)")
     private Integer footprintRuns;
 
+    @Option(names = "--shared-sequence", paramLabel = "N", converter = Positive.class, description = "claims of "
+            + "a shared pool created one after another, next to the floor's (default: 20; --quick: 10)")
+    private Integer sharedSequence;
+
+    @Option(names = "--shared-burst", paramLabel = "K", converter = Positive.class, description = "claims of a "
+            + "shared pool created at once (default: 100; --quick: 20)")
+    private Integer sharedBurst;
+
+    @Option(names = "--shared-scale", paramLabel = "N", converter = Positive.class, description = "grow the shared "
+            + "pool to N claims one after another (default: 1000; --quick: 100)")
+    private Integer sharedScale;
+
     @Option(names = "--skip", paramLabel = "PHASE", split = ",",
             description = "phases not to run: ${COMPLETION-CANDIDATES}")
     private List<Phase> skip;
@@ -128,7 +140,7 @@ public final class Bench implements Callable<Integer> {
 
     /** The parts of a run, in the order they run; {@code --skip} names them. */
     enum Phase {
-        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE;
+        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE, SHARED;
 
         @Override
         public String toString() {
@@ -186,6 +198,10 @@ public final class Bench implements Callable<Integer> {
         footprintRuns = Objects.requireNonNullElse(footprintRuns, quick ? 1 : 3);
         nodeVolumes = Math.min(Objects.requireNonNullElse(nodeVolumes, 5), sequence);
         skip = Objects.requireNonNullElse(skip, List.of());
+        sharedSequence = Objects.requireNonNullElse(sharedSequence, quick ? 10 : 20);
+        sharedBurst = Objects.requireNonNullElse(sharedBurst, quick ? 20 : 100);
+        sharedScale = Math.max(Objects.requireNonNullElse(sharedScale, quick ? 100 : 1000),
+                1 + sharedSequence + sharedBurst + 10);
     }
 
     @Override
@@ -263,6 +279,14 @@ public final class Bench implements Callable<Integer> {
         if (!skip.contains(Phase.SCALE)) {
             scale();
         }
+        if (!skip.contains(Phase.SHARED)) {
+            SharedBench shared = new SharedBench(this, run);
+            try {
+                shared.measure(sharedSequence, sharedBurst, sharedScale, Stats.median(firstCreates));
+            } finally {
+                shared.cleanUp();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- CSI calls
@@ -275,7 +299,7 @@ public final class Bench implements Callable<Integer> {
         return NodeGrpc.newBlockingStub(nodeChannel.channel()).withDeadlineAfter(5, TimeUnit.MINUTES);
     }
 
-    private static VolumeCapability capability() {
+    static VolumeCapability capability() {
         return VolumeCapability.newBuilder().setMount(VolumeCapability.MountVolume.getDefaultInstance())
                 .setAccessMode(VolumeCapability.AccessMode.newBuilder()
                         .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
@@ -664,6 +688,19 @@ public final class Bench implements Callable<Integer> {
 
     Report report() {
         return report;
+    }
+
+    RawGluster raw() {
+        return raw;
+    }
+
+    List<String> peers() {
+        return peers;
+    }
+
+    /** DeleteVolume of anything the run made. */
+    void deleteVolume(String id) {
+        delete(id);
     }
 
     void note(String message) {

@@ -11,6 +11,7 @@ import io.converged.gluster.csi.v1.ControllerGrpc;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.GetPluginCapabilitiesRequest;
+import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.GetPluginInfoRequest;
 import io.converged.gluster.csi.v1.IdentityGrpc;
 import io.converged.gluster.csi.v1.ListVolumesRequest;
@@ -286,22 +287,64 @@ public final class Ctl {
 
     @SuppressWarnings("deprecation")
     @Command(name = "volumes", description = "This driver's volumes with capacity, replica, bricks and condition.")
-    int volumes() {
+    int volumes(@Option(names = "--pool", paramLabel = "POOL", description = "only the claims of this shared pool")
+            String pool) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ListVolumesResponse.Entry entry : onEndpoint(controller, "controller", this::listAll)) {
+            if (pool != null && !pool.equals(entry.getVolume().getVolumeContextMap().get("pool"))) {
+                continue;
+            }
+            Map<String, Object> row = volumeRow(entry.getVolume());
+            var condition = entry.getStatus().getVolumeCondition();
+            row.put("condition", condition.getAbnormal() ? "abnormal: " + condition.getMessage() : "ok");
+            rows.add(row);
+        }
+        print(rows, rows);
+        return 0;
+    }
+
+    /** Every volume, page by page. */
+    private List<ListVolumesResponse.Entry> listAll(UnixChannel c) {
+        List<ListVolumesResponse.Entry> all = new ArrayList<>();
+        String token = "";
+        do {
+            ListVolumesResponse page = controller(c).listVolumes(ListVolumesRequest.newBuilder()
+                    .setMaxEntries(100).setStartingToken(token).build());
+            all.addAll(page.getEntriesList());
+            token = page.getNextToken();
+        } while (!token.isEmpty());
+        return all;
+    }
+
+    @Command(name = "pools", description = "Shared pools: how many claims each holds, the sizes promised to them "
+            + "(limits may add up past the disks), and the room the pool has left.")
+    int pools() {
         List<Map<String, Object>> rows = onEndpoint(controller, "controller", c -> {
-            List<Map<String, Object>> all = new ArrayList<>();
-            String token = "";
-            do {
-                ListVolumesResponse page = controller(c).listVolumes(ListVolumesRequest.newBuilder()
-                        .setMaxEntries(100).setStartingToken(token).build());
-                for (ListVolumesResponse.Entry entry : page.getEntriesList()) {
-                    Map<String, Object> row = volumeRow(entry.getVolume());
-                    var condition = entry.getStatus().getVolumeCondition();
-                    row.put("condition", condition.getAbnormal() ? "abnormal: " + condition.getMessage() : "ok");
-                    all.add(row);
+            Map<String, List<Volume>> byPool = new TreeMap<>();
+            for (ListVolumesResponse.Entry entry : listAll(c)) {
+                String pool = entry.getVolume().getVolumeContextMap().get("pool");
+                if (pool != null) {
+                    byPool.computeIfAbsent(pool, p -> new ArrayList<>()).add(entry.getVolume());
                 }
-                token = page.getNextToken();
-            } while (!token.isEmpty());
-            return all;
+            }
+            List<Map<String, Object>> found = new ArrayList<>();
+            byPool.forEach((pool, claims) -> {
+                Map<String, String> context = claims.get(0).getVolumeContextMap();
+                long free = controller(c).getCapacity(GetCapacityRequest.newBuilder().putParameters("pool", pool)
+                        .putParameters("replica", context.getOrDefault("replica", "3"))
+                        .putParameters("arbiter", context.getOrDefault("arbiter", "false"))
+                        .putParameters("brickRoot", context.getOrDefault("brickRoot", "/mnt/brick1")).build())
+                        .getAvailableCapacity();
+                long promised = claims.stream().mapToLong(Volume::getCapacityBytes).sum();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("pool", pool);
+                row.put("claims", claims.size());
+                row.put("promised", Sizes.format(promised));
+                row.put("free", Sizes.format(free));
+                row.put("bricks", context.getOrDefault("bricks", ""));
+                found.add(row);
+            });
+            return found;
         });
         print(rows, rows);
         return 0;

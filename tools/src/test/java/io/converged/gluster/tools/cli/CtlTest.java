@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,7 +26,8 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 class CtlTest {
-    private static final List<String> COMMANDS = List.of("probe", "info", "volumes", "create", "describe", "expand",
+    private static final List<String> COMMANDS = List.of("probe", "info", "volumes", "pools", "create", "describe",
+            "expand",
             "delete", "stage", "publish", "unpublish", "unstage", "stats", "completion");
     /** The line deploy/local/run takes the new volume's id from: sed -n 's/^  "id": "\(.*\)",$/\1/p'. */
     private static final Pattern RUN_READS_THE_ID = Pattern.compile("(?m)^  \"id\": \"(.*)\",$");
@@ -143,6 +145,24 @@ class CtlTest {
         assertThat(run("--controller", controller.url(), "delete", FakeController.MISSING)).isEqualTo(1);
         assertThat(err()).isEqualTo("error: NOT_FOUND: no volume " + FakeController.MISSING + "\n");
         assertThat(controller.requests()).hasSize(1);
+    }
+
+    @Test
+    void poolsListsEachSharedPoolWithItsClaimsTheirPromisedSizesAndTheRoomLeft() {
+        assertThat(run("--controller", controller.url(), "pools")).isZero();
+        assertThat(out()).isEqualTo("""
+                POOL   CLAIMS   PROMISED   FREE   BRICKS
+                p1     2        1536Mi     10Gi   a:/p1,b:/p1,c:/p1
+                """);
+        GetCapacityRequest asked = (GetCapacityRequest) controller.requests().get(1);
+        assertThat(asked.getParametersMap()).containsEntry("pool", "p1").containsEntry("replica", "3")
+                .containsEntry("brickRoot", "/mnt/brick1");
+    }
+
+    @Test
+    void volumesOfOnePoolListsItsClaimsOnly() {
+        assertThat(run("--controller", controller.url(), "volumes", "--pool", "p1", "-o", "json")).isZero();
+        assertThat(out()).contains("\"p1/gcs-c1\"", "\"p1/gcs-c2\"").doesNotContain("gcs-a");
     }
 
     @Test

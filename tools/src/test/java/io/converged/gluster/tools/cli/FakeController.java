@@ -7,6 +7,8 @@ import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.CreateVolumeResponse;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeResponse;
+import io.converged.gluster.csi.v1.GetCapacityRequest;
+import io.converged.gluster.csi.v1.GetCapacityResponse;
 import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ListVolumesResponse;
 import io.converged.gluster.csi.v1.Volume;
@@ -98,7 +100,24 @@ final class FakeController extends ControllerGrpc.ControllerImplBase implements 
     public void listVolumes(ListVolumesRequest request, StreamObserver<ListVolumesResponse> answer) {
         requests.add(request);
         answer.onNext(ListVolumesResponse.newBuilder()
-                .addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(volume("a", 1L << 30))).build());
+                .addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(volume("a", 1L << 30)))
+                .addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(claim("gcs-c1", 1L << 30)))
+                .addEntries(ListVolumesResponse.Entry.newBuilder().setVolume(claim("gcs-c2", 512L << 20))).build());
+        answer.onCompleted();
+    }
+
+    /** A claim of the shared pool p1. */
+    static Volume claim(String directory, long bytes) {
+        return Volume.newBuilder().setVolumeId("p1/" + directory).setCapacityBytes(bytes)
+                .putVolumeContext("pool", "p1").putVolumeContext("directory", directory)
+                .putVolumeContext("replica", "3").putVolumeContext("brickRoot", "/mnt/brick1")
+                .putVolumeContext("bricks", "a:/p1,b:/p1,c:/p1").build();
+    }
+
+    @Override
+    public void getCapacity(GetCapacityRequest request, StreamObserver<GetCapacityResponse> answer) {
+        requests.add(request);
+        answer.onNext(GetCapacityResponse.newBuilder().setAvailableCapacity(10L << 30).build());
         answer.onCompleted();
     }
 
