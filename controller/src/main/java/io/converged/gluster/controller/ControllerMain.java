@@ -14,6 +14,7 @@ import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeRemover;
 import io.converged.gluster.controller.shared.PoolClaims;
+import io.converged.gluster.controller.shared.PoolMetrics;
 import io.converged.gluster.controller.shared.PoolMounts;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
@@ -22,6 +23,7 @@ import io.converged.gluster.csi.runtime.ServerLauncher;
 import io.converged.gluster.csi.runtime.ServerOptions;
 import io.converged.gluster.csi.runtime.UsageException;
 import io.grpc.BindableService;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -115,8 +117,8 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             throw new UsageException("--pool-mount-root needs an absolute directory without '..', got '"
                     + poolMountRoot + "'");
         }
-        VolumeBackend backend = backend(peers, roots, poolMountRoot, crashSwitch(System.getenv(CRASH_AT)));
-        ControllerService controller = new ControllerService(backend, roots);
+        Backend backend = backend(peers, roots, poolMountRoot, crashSwitch(System.getenv(CRASH_AT)));
+        ControllerService controller = new ControllerService(backend.volumes(), roots);
         Readiness peersAnswer = () -> controller.ready() ? Readiness.Status.READY
                 : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")");
         Readiness readiness = new CachedReadiness(peersAnswer, Duration.ofSeconds(2));
@@ -135,6 +137,11 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             }
 
             @Override
+            public void registerMetrics(PrometheusRegistry registry) {
+                new PoolMetrics(backend.pools()::usage).register(registry);
+            }
+
+            @Override
             public void close() {
                 keeper.close();
             }
@@ -147,7 +154,7 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
      * the mounts of its pools (mounted at {@code poolMountRoot} on a peer) and the thread that purges
      * deleted claims. One GID lock serves both layouts.
      */
-    public static VolumeBackend backend(PeerSource peers, List<String> allowedBrickRoots, String poolMountRoot,
+    public static Backend backend(PeerSource peers, List<String> allowedBrickRoots, String poolMountRoot,
             Step.Listener listener) {
         Clock clock = Clock.systemUTC();
         BrickCarver carver = new BrickCarver(clock);
@@ -159,7 +166,11 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         PoolMounts mounts = new PoolMounts(trusted, poolMountRoot, POOL_LOG_DIR, Duration.ofSeconds(60));
         PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock,
                 Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge")));
-        return new Layouts(new GlusterVolumes(trusted, creator, remover), claims);
+        return new Backend(new Layouts(new GlusterVolumes(trusted, creator, remover), claims), claims);
+    }
+
+    /** The backend the CSI service uses, and the shared-pool layout in it (for its metrics). */
+    public record Backend(VolumeBackend volumes, PoolClaims pools) {
     }
 
     private static ExecutorService daemons(String name) {

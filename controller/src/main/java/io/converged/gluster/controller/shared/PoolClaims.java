@@ -376,6 +376,30 @@ public final class PoolClaims implements VolumeBackend {
         });
     }
 
+    /** How full each shared pool gluster has is now, for metrics. */
+    public List<PoolUsage> usage() throws CsiException {
+        List<PoolUsage> usage = new ArrayList<>();
+        for (VolumeInfo info : trusted.allVolumes(trusted.peers())) {
+            if (!VolumeMetadata.pool(info.options())) {
+                continue;
+            }
+            usage.add(mounts.with(info, files -> {
+                PoolFiles.Space space = files.space();
+                int claims = 0;
+                long promised = 0;
+                for (Optional<String> value : files.records().values()) {
+                    Optional<ClaimRecord> record = value.flatMap(ClaimRecord::parse).filter(r -> !r.retained());
+                    if (record.isPresent()) {
+                        claims++;
+                        promised += record.get().capacityBytes();
+                    }
+                }
+                return new PoolUsage(info.name(), space.totalBytes(), space.freeBytes(), claims, promised);
+            }));
+        }
+        return usage;
+    }
+
     @Override
     public VolumeHealth health(String volumeId) throws CsiException {
         ClaimId id = claimId(volumeId);

@@ -49,7 +49,7 @@ final class SocketController implements AutoCloseable {
         Path peersFile = dir.resolve("peers");
         Files.writeString(peersFile, pool.peersFileText());
         VolumeBackend backend = ControllerMain.backend(new PeersFile(peersFile), List.of("/mnt"), POOL_MOUNTS,
-                listener);
+                listener).volumes();
         ControllerService controller = new ControllerService(backend, List.of("/mnt"));
         IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
                 () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));

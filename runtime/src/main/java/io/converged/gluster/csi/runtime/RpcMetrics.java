@@ -51,7 +51,8 @@ public final class RpcMetrics implements AutoCloseable {
         return http == null ? -1 : http.getPort();
     }
 
-    PrometheusRegistry registry() {
+    /** Where a server registers metrics of its own. */
+    public PrometheusRegistry registry() {
         return registry;
     }
 

@@ -1,6 +1,7 @@
 package io.converged.gluster.csi.runtime;
 
 import io.grpc.BindableService;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -27,6 +28,10 @@ public final class ServerLauncher {
 
         /** Called once the socket answers, e.g. to start background work. */
         default void started() {
+        }
+
+        /** Called when metrics are served ({@code --metrics-address}): register the server's own. */
+        default void registerMetrics(PrometheusRegistry registry) {
         }
 
         @Override
@@ -93,6 +98,7 @@ public final class ServerLauncher {
             if (options.metricsAddress().isPresent()) {
                 InetSocketAddress address = options.metricsAddress().get();
                 metrics = new RpcMetrics();
+                assembly.registerMetrics(metrics.registry());
                 metrics.serve(address);
                 LOG.info("metrics on http://" + address.getHostString() + ":" + metrics.port() + "/metrics");
             }
