@@ -6,22 +6,40 @@ import io.converged.gluster.csi.exec.CommandRunner;
 import io.converged.gluster.csi.exec.CommandTimeoutException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The real mounter: {@code mount}, {@code umount} and {@code stat -f} run as argv commands with a
- * time bound, and the mount table read from {@code /proc/self/mountinfo}. Stat and statfs run as
- * commands rather than in the JVM so that a hung FUSE server blocks a killable child, never a server
- * thread. Liveness is a forced getattr rather than statfs: with {@code quota-deem-statfs} a statfs
- * also waits for the quota daemon, and a mount must not be called dead because quota is slow.
+ * time bound, and the mount table read from {@code /proc/self/mountinfo}. Statfs runs as a command
+ * so that a hung FUSE server blocks a killable child, never a server thread.
+ *
+ * <p>Liveness, asked on every publish, is an {@code opendir} of the mount done in the JVM on a worker
+ * thread with the same time bound (a hung FUSE server holds that worker, never the call): FUSE sends
+ * every opendir to its client, and one whose client died fails at once with "Transport endpoint is
+ * not connected". A command for it cost a fork, most of what NodePublishVolume took. It is not a
+ * statfs: with {@code quota-deem-statfs} a statfs also waits for the quota daemon, and a mount must
+ * not be called dead because quota is slow.
  */
 public final class CommandMounter implements Mounter {
     static final String NOT_CONNECTED = "transport endpoint is not connected";
+    /** Liveness probes; a hung FUSE server holds one of these threads, never a call's. */
+    private static final ExecutorService PROBES = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "mount-probe");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final CommandRunner runner;
     private final Path mountInfo;
@@ -90,12 +108,28 @@ public final class CommandMounter implements Mounter {
                 + result.message());
     }
 
-    /** A forced getattr ({@code statx} with {@code AT_STATX_FORCE_SYNC}): FUSE must ask its client. */
+    /** An {@code opendir} in the JVM, bounded in time: FUSE must ask its client. */
     @Override
     public void probe(Path path) throws MountException {
-        CommandResult result = run(List.of("stat", "--cached=never", "-c", "%i", path.toString()), statTimeout, path);
-        if (!result.succeeded()) {
-            throw new MountException(reasonOf(result), "stat of " + path + " failed: " + result.message());
+        Future<Void> opened = PROBES.submit(() -> {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+                return null;
+            }
+        });
+        try {
+            opened.get(statTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            opened.cancel(true);
+            throw new MountException(MountException.Reason.TIMEOUT, "opening " + path + " did not finish within "
+                    + statTimeout.toMillis() + " ms (is a gluster server hung?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MountException(MountException.Reason.FAILED, "interrupted while opening " + path, e);
+        } catch (ExecutionException e) {
+            String said = String.valueOf(e.getCause().getMessage());
+            throw new MountException(said.toLowerCase(Locale.ROOT).contains(NOT_CONNECTED)
+                    ? MountException.Reason.NOT_CONNECTED : MountException.Reason.FAILED,
+                    "opening " + path + " failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -90,8 +90,11 @@ public final class VolumeMounts {
         Path staging = canonical(stagingPath);
         Path target = canonical(targetPath);
         Optional<StageRecord> record = records.find(volumeId).filter(r -> r.stagingPath().equals(staging));
-        MountPoint staged = liveStagingMount(volumeId, staging, record);
-        Optional<MountPoint> existing = mounter.mounts().at(target);
+        MountTable table = mounter.mounts();
+        MountPoint staged = liveStagingMount(volumeId, staging, record, table);
+        // The table read above still holds for the target unless healing changed mounts.
+        Optional<MountPoint> existing = (table.at(staging).filter(staged::equals).isPresent() ? table
+                : mounter.mounts()).at(target);
         if (existing.isPresent()) {
             if (existing.get().sameFilesystemAs(staged)) {
                 if (existing.get().readOnly() != readOnly) {
@@ -129,9 +132,9 @@ public final class VolumeMounts {
     }
 
     /** The staging mount with a live FUSE client, healed first when its client died or it vanished. */
-    private MountPoint liveStagingMount(String volumeId, Path staging, Optional<StageRecord> record)
-            throws MountException {
-        Optional<MountPoint> current = mounter.mounts().at(staging);
+    private MountPoint liveStagingMount(String volumeId, Path staging, Optional<StageRecord> record,
+            MountTable table) throws MountException {
+        Optional<MountPoint> current = table.at(staging);
         if (current.isPresent() && current.get().isGluster() && alive(staging)) {
             return current.get();
         }

@@ -153,15 +153,15 @@ class CommandMounterTest {
     }
 
     @Test
-    void probeForcesAGetattrAndADeadClientIsNotConnected() throws Exception {
-        runner.answer(0, "1\n", "");
-        mounter.probe(target);
-        runner.answer(1, "", "stat: cannot statx '" + target + "': Transport endpoint is not connected\n");
-        assertThatThrownBy(() -> mounter.probe(target))
+    void probeOpensTheDirectoryInTheJvmWithoutACommand() throws Exception {
+        Path live = Files.createDirectories(dir.resolve("live"));
+        mounter.probe(live);
+        assertThat(runner.commands).isEmpty();
+        // A dead FUSE client answers opendir with ENOTCONN (NodeGlusterIT kills one); here, a missing path.
+        assertThatThrownBy(() -> mounter.probe(dir.resolve("gone")))
                 .isInstanceOfSatisfying(MountException.class,
-                        e -> assertThat(e.reason()).isEqualTo(MountException.Reason.NOT_CONNECTED));
-        assertThat(runner.commands.get(0)).containsExactly("stat", "--cached=never", "-c", "%i", target.toString());
-        assertThat(runner.timeouts).containsOnly(STAT);
+                        e -> assertThat(e.reason()).isEqualTo(MountException.Reason.FAILED))
+                .hasMessageContaining("gone");
     }
 
     @Test
