@@ -66,12 +66,16 @@ public final class BrickCarver {
      */
     public boolean carve(CommandRunner peer, String brickRoot, String volume, OptionalInt gid) throws CommandException {
         checkPath(brickRoot);
-        run(peer, List.of("test", "-d", brickRoot), "brick root " + brickRoot + " is missing on " + peer.describe());
         String dir = volumeDir(brickRoot, volume);
         String brick = brickDir(brickRoot, volume);
-        // One command in the common case; only when it fails (the directory is there) is the brick made sure of.
-        boolean existed = !peer.run(List.of("mkdir", "--", dir, brick), TIMEOUT).succeeded();
+        // One command in the common case. mkdir without -p never makes a missing brick root (which would put
+        // the brick on the wrong file system): that fails, as does a volume directory that is already there
+        // (a retry), and only then is it made sure of.
+        CommandResult made = peer.run(List.of("mkdir", "--", dir, brick), TIMEOUT);
+        boolean existed = !made.succeeded();
         if (existed) {
+            run(peer, List.of("test", "-d", brickRoot), "brick root " + brickRoot + " is missing on "
+                    + peer.describe());
             run(peer, List.of("mkdir", "-p", "--", brick), "cannot create " + brick);
         }
         if (gid.isPresent()) {

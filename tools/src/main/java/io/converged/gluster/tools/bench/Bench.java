@@ -116,6 +116,12 @@ public final class Bench implements Callable<Integer> {
             + "per server and JVM variant (default: 3; --quick: 1)")
     private Integer footprintRuns;
 
+    @Option(names = "--settle", paramLabel = "SECONDS", description = "idle time before each create and delete "
+            + "of the provisioning sequence, CSI and raw alike: glusterd finishes one volume's quota work in the "
+            + "background, and the next quota enable within a second or so of it takes ~1 s longer, whichever "
+            + "sequence it belongs to (default: 3)")
+    private Integer settle;
+
     @Option(names = "--shared-sequence", paramLabel = "N", converter = Positive.class, description = "claims of "
             + "a shared pool created one after another, next to the floor's (default: 20; --quick: 10)")
     private Integer sharedSequence;
@@ -198,6 +204,7 @@ public final class Bench implements Callable<Integer> {
         footprintRuns = Objects.requireNonNullElse(footprintRuns, quick ? 1 : 3);
         nodeVolumes = Math.min(Objects.requireNonNullElse(nodeVolumes, 5), sequence);
         skip = Objects.requireNonNullElse(skip, List.of());
+        settle = Math.max(0, Objects.requireNonNullElse(settle, 3));
         sharedSequence = Objects.requireNonNullElse(sharedSequence, quick ? 10 : 20);
         sharedBurst = Objects.requireNonNullElse(sharedBurst, quick ? 20 : 100);
         sharedScale = Math.max(Objects.requireNonNullElse(sharedScale, quick ? 100 : 1000),
@@ -355,7 +362,9 @@ public final class Bench implements Callable<Integer> {
             String claim = String.format(Locale.ROOT, "seq-%s-%02d", run, i);
             String rawName = "raw-" + claim;
             Volume[] made = new Volume[1];
+            settle();
             firstCreates.add(millis(() -> made[0] = create(claim)));
+            settle();
             rawTimes.add(millis(() -> rawCreate(rawName)));
             pairs.add(new String[] {made[0].getVolumeId(), rawName});
         }
@@ -369,7 +378,9 @@ public final class Bench implements Callable<Integer> {
         List<Double> csi = new ArrayList<>();
         List<Double> rawTimes = new ArrayList<>();
         for (String[] pair : pairs) {
+            settle();
             csi.add(millis(() -> delete(pair[0])));
+            settle();
             rawTimes.add(millis(() -> rawDelete(pair[1])));
         }
         addRatioRow("provisioning", "DeleteVolume", csi, rawTimes, 1.10);
@@ -385,6 +396,11 @@ public final class Bench implements Callable<Integer> {
         }
         report.add(new Row("raw steps", "one read-only gluster CLI call (pool list)", "", Report.millis(
                 Stats.median(reads)), "", "", ""));
+    }
+
+    /** Lets the pool be idle for --settle seconds before the next measured call. */
+    private void settle() throws InterruptedException {
+        Thread.sleep(settle * 1000L);
     }
 
     /** The median of one raw step over the sequence (bursts come later and are not mixed in). */
