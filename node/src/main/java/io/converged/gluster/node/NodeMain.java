@@ -1,18 +1,26 @@
 package io.converged.gluster.node;
 
 import io.converged.gluster.csi.exec.LocalCommandRunner;
+import io.converged.gluster.csi.runtime.Endpoint;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
 import io.converged.gluster.csi.runtime.ServerLauncher;
 import io.converged.gluster.csi.runtime.ServerOptions;
+import io.converged.gluster.csi.runtime.UnixChannel;
 import io.converged.gluster.csi.runtime.UsageException;
 import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.converged.gluster.node.csi.NodeService;
 import io.converged.gluster.node.csi.StartupHealer;
+import io.converged.gluster.node.keeper.KeeperMounter;
 import io.converged.gluster.node.mount.CommandMounter;
+import io.converged.gluster.node.mount.DeadClients;
+import io.converged.gluster.node.mount.KubeletDir;
+import io.converged.gluster.node.mount.Mounter;
 import io.converged.gluster.node.mount.StageRecords;
 import io.converged.gluster.node.mount.VolumeMounts;
 import io.grpc.BindableService;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -31,6 +39,8 @@ import picocli.CommandLine.Option;
                 + " node.")
 public final class NodeMain implements ServerLauncher.ServerCommand {
     static final Duration STAT_TIMEOUT = Duration.ofSeconds(10);
+    /** A call to the mount keeper may take its mount timeout (the same flag's value, by default) and this. */
+    static final Duration KEEPER_MARGIN = Duration.ofSeconds(15);
 
     @Mixin
     private ServerOptions server;
@@ -52,6 +62,16 @@ public final class NodeMain implements ServerLauncher.ServerCommand {
     @Option(names = "--mount-timeout", defaultValue = "60", paramLabel = "SECONDS",
             description = "seconds any mount or unmount may take before it is killed. Default: ${DEFAULT-VALUE}")
     private int mountTimeoutSeconds;
+
+    @Option(names = "--kubelet-dir", defaultValue = "/var/lib/kubelet",
+            description = "staging and target paths must lie under this directory; any other is refused."
+                    + " Default: ${DEFAULT-VALUE}")
+    private String kubeletDir;
+
+    @Option(names = "--mount-keeper", paramLabel = "unix:///PATH",
+            description = "the mount keeper's socket: FUSE mounts are made by the keeper, whose gluster clients"
+                    + " outlive restarts of this plugin (off when not given: the plugin mounts itself)")
+    private String mountKeeper;
 
     public static void main(String[] args) {
         LogSetup.early();
@@ -75,15 +95,24 @@ public final class NodeMain implements ServerLauncher.ServerCommand {
         Path state = stateDir.isEmpty() ? server.endpoint().socket().resolveSibling("staged")
                 : absolute("state-dir", stateDir);
 
-        NodeReadiness readiness = new NodeReadiness(Path.of("/dev/fuse"),
-                List.of(Path.of("/sbin/mount.glusterfs"), Path.of("/usr/sbin/mount.glusterfs")));
-        IdentityService identity = new IdentityService(List.of(), readiness);
-        CommandMounter mounter = new CommandMounter(new LocalCommandRunner(), Path.of("/proc/self/mountinfo"),
-                Duration.ofSeconds(mountTimeoutSeconds), STAT_TIMEOUT);
+        KubeletDir kubelet = new KubeletDir(absolute("kubelet-dir", kubeletDir));
+        Endpoint keeper = keeperEndpoint();
+
+        IdentityService identity = new IdentityService(List.of(), NodeReadiness.ofThisMachine());
+        Duration mountTimeout = Duration.ofSeconds(mountTimeoutSeconds);
+        CommandMounter local = new CommandMounter(new LocalCommandRunner(), Path.of("/proc/self/mountinfo"),
+                mountTimeout, STAT_TIMEOUT);
+        UnixChannel keeperChannel = keeper == null ? null : UnixChannel.open(keeper);
+        Mounter mounter = keeper == null ? local : new KeeperMounter(local, keeperChannel.channel(),
+                keeper.target(), mountTimeout.plus(KEEPER_MARGIN));
+        Counter deaths = Counter.builder().name("gluster_csi_fuse_client_deaths")
+                .help("FUSE clients of staged volumes found dead on this node (each was re-mounted; pods that used"
+                        + " the dead mount must be restarted)")
+                .build();
         StageRecords records = new StageRecords(state);
-        VolumeMounts volumes = new VolumeMounts(mounter, records);
+        VolumeMounts volumes = new VolumeMounts(mounter, records, new DeadClients(deaths::inc));
         VolumeLocks locks = new VolumeLocks();
-        NodeService node = new NodeService(volumes, locks, nodeId(nodeId, System.getenv()), logs);
+        NodeService node = new NodeService(volumes, locks, nodeId(nodeId, System.getenv()), logs, kubelet);
         StartupHealer healer = new StartupHealer(records, volumes, locks);
         return new ServerLauncher.Assembly() {
             @Override
@@ -97,7 +126,35 @@ public final class NodeMain implements ServerLauncher.ServerCommand {
                 thread.setDaemon(true);
                 thread.start();
             }
+
+            @Override
+            public void registerMetrics(PrometheusRegistry registry) {
+                registry.register(deaths);
+            }
+
+            @Override
+            public void close() {
+                if (keeperChannel != null) {
+                    keeperChannel.close();
+                }
+            }
         };
+    }
+
+    private Endpoint keeperEndpoint() throws UsageException {
+        if (mountKeeper == null) {
+            return null;
+        }
+        Endpoint keeper;
+        try {
+            keeper = Endpoint.parse(mountKeeper);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--mount-keeper: " + e.getMessage());
+        }
+        if (keeper.socket().normalize().equals(server.endpoint().socket().normalize())) {
+            throw new UsageException("--mount-keeper must be the keeper's socket, not this plugin's --endpoint");
+        }
+        return keeper;
     }
 
     private static Path absolute(String name, String value) throws UsageException {

@@ -5,10 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The node is ready when it can FUSE-mount gluster: the FUSE device and the mount helper exist. */
-final class NodeReadiness implements Readiness {
+/**
+ * Ready when this machine can FUSE-mount gluster: the FUSE device and the mount helper exist. The
+ * node plugin and the mount keeper answer Probe with it.
+ */
+public final class NodeReadiness implements Readiness {
     private final Path fuseDevice;
     private final List<Path> mountHelpers;
+
+    /** The FUSE device and glusterfs mount helper where Debian's glusterfs-client puts them. */
+    public static NodeReadiness ofThisMachine() {
+        return new NodeReadiness(Path.of("/dev/fuse"),
+                List.of(Path.of("/sbin/mount.glusterfs"), Path.of("/usr/sbin/mount.glusterfs")));
+    }
 
     NodeReadiness(Path fuseDevice, List<Path> mountHelpers) {
         this.fuseDevice = fuseDevice;

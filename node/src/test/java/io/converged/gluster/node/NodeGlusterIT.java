@@ -106,7 +106,7 @@ class NodeGlusterIT {
         NodeMain command = new NodeMain();
         ServerLauncher.commandLine(command).parseArgs("--endpoint", "unix://" + socket,
                 "--state-dir", dir.resolve("state").toString(), "--client-log-dir", dir.resolve("logs").toString(),
-                "--node-id", "it-node", "--mount-timeout", "30");
+                "--node-id", "it-node", "--mount-timeout", "30", "--kubelet-dir", dir.toString());
         ServerLauncher.Assembly assembly = command.assemble();
         server = UnixSocketServer.start(new Endpoint(socket), assembly.services(), new RpcInterceptor(null));
         assembly.started();
@@ -335,7 +335,8 @@ class NodeGlusterIT {
     void aRestartedNodeServerHealsEveryStagedVolumeWithoutKubelet() throws Exception {
         Path socket = dir.resolve("jar.sock");
         String[] flags = {"--endpoint", "unix://" + socket, "--state-dir", dir.resolve("jar-state").toString(),
-            "--client-log-dir", dir.resolve("jar-logs").toString(), "--node-id", "it-node"};
+            "--client-log-dir", dir.resolve("jar-logs").toString(), "--node-id", "it-node", "--kubelet-dir",
+            dir.toString()};
         try (JarProcess first = JarProcess.start(JarProcess.jar("gluster-csi-node.jar"), dir.resolve("first.log"),
                 flags)) {
             first.awaitSocket(socket, Duration.ofSeconds(30));

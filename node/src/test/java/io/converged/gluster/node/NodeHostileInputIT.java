@@ -79,7 +79,7 @@ class NodeHostileInputIT {
         try (JarProcess node = JarProcess.start(JarProcess.jar("gluster-csi-node.jar"), dir.resolve("node.log"),
                 "--endpoint", "unix://" + socket, "--state-dir", state.toString(), "--client-log-dir",
                 dir.resolve("logs").toString(), "--node-id", "hostile", "--mount-timeout", "5", "--log-level",
-                        "debug")) {
+                "debug", "--kubelet-dir", dir.toString())) {
             node.awaitSocket(socket, Duration.ofSeconds(30));
             try (UnixChannel channel = UnixChannel.open(new Endpoint(socket))) {
                 NodeGrpc.NodeBlockingStub stub = NodeGrpc.newBlockingStub(channel.channel());

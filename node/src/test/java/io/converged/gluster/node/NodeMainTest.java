@@ -26,7 +26,8 @@ class NodeMainTest {
     @Test
     void helpListsTheNodeFlags() {
         assertThat(ServerLauncher.commandLine(new NodeMain()).getUsageMessage()).contains("--node-id", "--state-dir",
-                "--client-log-dir", "--mount-timeout", "KUBE_NODE_NAME", "--endpoint", "--log-level");
+                "--client-log-dir", "--mount-timeout", "--kubelet-dir", "/var/lib/kubelet", "--mount-keeper",
+                "KUBE_NODE_NAME", "--endpoint", "--log-level");
     }
 
     private static NodeMain parsed(String... args) {
@@ -41,5 +42,15 @@ class NodeMainTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("--state-dir");
         assertThatThrownBy(() -> parsed("--mount-timeout", "0").assemble())
                 .isInstanceOf(UsageException.class).hasMessageContaining("--mount-timeout");
+        assertThatThrownBy(() -> parsed("--kubelet-dir", "var/lib/kubelet").assemble())
+                .isInstanceOf(UsageException.class).hasMessageContaining("--kubelet-dir");
+    }
+
+    @Test
+    void theMountKeeperMustBeAUnixSocketOtherThanThePluginsOwn() {
+        assertThatThrownBy(() -> parsed("--mount-keeper", "tcp://127.0.0.1:1").assemble())
+                .isInstanceOf(UsageException.class).hasMessageContaining("--mount-keeper");
+        assertThatThrownBy(() -> parsed("--endpoint", "unix:///tmp/x.sock", "--mount-keeper", "unix:///tmp/x.sock")
+                .assemble()).isInstanceOf(UsageException.class).hasMessageContaining("not this plugin's");
     }
 }

@@ -88,7 +88,7 @@ class SharedClaimNodeIT {
         NodeMain command = new NodeMain();
         ServerLauncher.commandLine(command).parseArgs("--endpoint", "unix://" + nodeSocket, "--state-dir",
                 dir.resolve("state").toString(), "--client-log-dir", dir.resolve("logs").toString(), "--node-id",
-                "it-node");
+                "it-node", "--kubelet-dir", dir.toString());
         ServerLauncher.Assembly assembly = command.assemble();
         nodeServer = UnixSocketServer.start(new Endpoint(nodeSocket), assembly.services(), new RpcInterceptor(null));
         nodeChannel = UnixChannel.open(new Endpoint(nodeSocket));

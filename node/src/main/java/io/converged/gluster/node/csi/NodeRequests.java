@@ -4,6 +4,7 @@ import io.converged.gluster.csi.context.VolumeContext;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.converged.gluster.node.mount.GlusterMount;
+import io.converged.gluster.node.mount.KubeletDir;
 import io.converged.gluster.node.mount.MountException;
 import io.converged.gluster.node.mount.MountOptions;
 import java.nio.file.InvalidPathException;
@@ -47,6 +48,37 @@ final class NodeRequests {
             throw CsiException.invalidArgument(field + " must be an absolute path below /, got '" + value + "'");
         }
         return path;
+    }
+
+    /**
+     * A staging or target path: absolute and under the kubelet directory, without '..' or a link
+     * leading out ({@link KubeletDir}); returned as the mount table shows it.
+     */
+    static Path kubeletPath(KubeletDir kubelet, String field, String value) throws CsiException, MountException {
+        return kubelet.check(field, path(field, value));
+    }
+
+    /**
+     * NodeGetVolumeStats' volume_path. Empty or not a path at all is INVALID_ARGUMENT; a path where
+     * this node mounts nothing (relative, or not under the kubelet directory) is NOT_FOUND, as for
+     * any path where the volume is not mounted.
+     */
+    static Path statsPath(KubeletDir kubelet, String value) throws CsiException {
+        if (value.isEmpty()) {
+            throw CsiException.invalidArgument("volume_path is required");
+        }
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw CsiException.invalidArgument("volume_path is not a valid path: " + e.getMessage());
+        }
+        try {
+            return kubelet.check("volume_path", path);
+        } catch (MountException e) {
+            throw CsiException.notFound("no volume is mounted at volume_path '" + value + "': this node mounts"
+                    + " volumes only at absolute paths under the kubelet directory " + kubelet);
+        }
     }
 
     /** The mount flags of a mount capability; block access and other filesystems are refused. */

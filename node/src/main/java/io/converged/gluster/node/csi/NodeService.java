@@ -23,6 +23,7 @@ import io.converged.gluster.csi.v1.VolumeCondition;
 import io.converged.gluster.csi.v1.VolumeUsage;
 import io.converged.gluster.node.mount.FsStats;
 import io.converged.gluster.node.mount.GlusterMount;
+import io.converged.gluster.node.mount.KubeletDir;
 import io.converged.gluster.node.mount.VolumeMounts;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
@@ -43,19 +44,23 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     private final VolumeLocks locks;
     private final String nodeId;
     private final Path clientLogDir;
+    private final KubeletDir kubelet;
 
-    public NodeService(VolumeMounts volumes, VolumeLocks locks, String nodeId, Path clientLogDir) {
+    /** @param kubelet the directory staging and target paths must lie under */
+    public NodeService(VolumeMounts volumes, VolumeLocks locks, String nodeId, Path clientLogDir, KubeletDir kubelet) {
         this.volumes = volumes;
         this.locks = locks;
         this.nodeId = nodeId;
         this.clientLogDir = clientLogDir;
+        this.kubelet = kubelet;
     }
 
     @Override
     public void nodeStageVolume(NodeStageVolumeRequest request, StreamObserver<NodeStageVolumeResponse> out) {
         Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
-            Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
+            Path staging = NodeRequests.kubeletPath(kubelet, "staging_target_path",
+                    request.getStagingTargetPath());
             GlusterMount mount = NodeRequests.glusterMount(request.getVolumeContextMap(),
                     NodeRequests.mountOptions(request.hasVolumeCapability(), request.getVolumeCapability()),
                     clientLogDir);
@@ -70,8 +75,9 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     public void nodePublishVolume(NodePublishVolumeRequest request, StreamObserver<NodePublishVolumeResponse> out) {
         Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
-            Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
-            Path target = NodeRequests.path("target_path", request.getTargetPath());
+            Path staging = NodeRequests.kubeletPath(kubelet, "staging_target_path",
+                    request.getStagingTargetPath());
+            Path target = NodeRequests.kubeletPath(kubelet, "target_path", request.getTargetPath());
             NodeRequests.mountOptions(request.hasVolumeCapability(), request.getVolumeCapability());
             if (target.normalize().equals(staging.normalize())) {
                 throw CsiException.invalidArgument("target_path must differ from staging_target_path");
@@ -89,7 +95,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             StreamObserver<NodeUnpublishVolumeResponse> out) {
         Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
-            Path target = NodeRequests.path("target_path", request.getTargetPath());
+            Path target = NodeRequests.kubeletPath(kubelet, "target_path", request.getTargetPath());
             try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 volumes.unpublish(volumeId, target);
             }
@@ -101,7 +107,8 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     public void nodeUnstageVolume(NodeUnstageVolumeRequest request, StreamObserver<NodeUnstageVolumeResponse> out) {
         Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
-            Path staging = NodeRequests.path("staging_target_path", request.getStagingTargetPath());
+            Path staging = NodeRequests.kubeletPath(kubelet, "staging_target_path",
+                    request.getStagingTargetPath());
             try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 volumes.unstage(volumeId, staging);
             }
@@ -114,7 +121,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
             StreamObserver<NodeGetVolumeStatsResponse> out) {
         Answers.answer(out, () -> {
             String volumeId = NodeRequests.volumeId(request.getVolumeId());
-            Path path = NodeRequests.path("volume_path", request.getVolumePath());
+            Path path = NodeRequests.statsPath(kubelet, request.getVolumePath());
             VolumeMounts.Usage usage;
             try (VolumeLocks.Held lock = locks.acquire(volumeId)) {
                 usage = volumes.usage(volumeId, path);

@@ -26,6 +26,8 @@ public final class MountException extends CsiException {
         NOT_CONNECTED(Status.Code.INTERNAL),
         /** A mount, unmount or stat did not finish within its time bound. */
         TIMEOUT(Status.Code.DEADLINE_EXCEEDED),
+        /** The mount keeper cannot be reached, or is busy with the same path; retrying later may succeed. */
+        UNAVAILABLE(Status.Code.UNAVAILABLE),
         /** Anything else: the command failed, a file could not be written. */
         FAILED(Status.Code.INTERNAL);
 

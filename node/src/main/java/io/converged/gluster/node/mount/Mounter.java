@@ -24,6 +24,14 @@ public interface Mounter {
     void unmount(Path target) throws MountException;
 
     /**
+     * Unmounts the gluster FUSE mount at a staging path, through whoever owns its client; the same
+     * contract as {@link #unmount}. By default that is this mounter.
+     */
+    default void unmountGluster(Path target) throws MountException {
+        unmount(target);
+    }
+
+    /**
      * Checks that the filesystem at the path answers, bypassing every cache, without touching
      * quota accounting. A dead FUSE client fails with {@link MountException.Reason#NOT_CONNECTED}.
      */

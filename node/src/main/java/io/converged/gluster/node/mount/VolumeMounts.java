@@ -22,10 +22,16 @@ public final class VolumeMounts {
 
     private final Mounter mounter;
     private final StageRecords records;
+    private final DeadClients deadClients;
 
     public VolumeMounts(Mounter mounter, StageRecords records) {
+        this(mounter, records, DeadClients.uncounted());
+    }
+
+    public VolumeMounts(Mounter mounter, StageRecords records, DeadClients deadClients) {
         this.mounter = mounter;
         this.records = records;
+        this.deadClients = deadClients;
     }
 
     /** Usage of a volume's mount, and whether it was found abnormal (and why, and what was done). */
@@ -150,8 +156,9 @@ public final class VolumeMounts {
     /** Unmounts the target and removes its directory; a target that is not mounted is fine. */
     public void unpublish(String volumeId, Path targetPath) throws MountException {
         Path target = canonical(targetPath);
-        unmountAll(target);
+        unmountAll(target, false);
         deleteDirectory(target);
+        deadClients.forget(target);
         Optional<StageRecord> record = records.find(volumeId);
         if (record.isPresent() && record.get().targets().containsKey(target)) {
             records.save(record.get().withoutTarget(target));
@@ -171,16 +178,18 @@ public final class VolumeMounts {
                         + " is still published at " + published + "; unpublish it first");
             }
         }
-        unmountAll(staging);
+        unmountAll(staging, true);
         deleteDirectory(staging);
         if (record.isPresent()) {
+            record.get().targets().keySet().forEach(deadClients::forget);
             records.delete(record.get());
         }
     }
 
     /**
      * Bytes and inodes of the volume mounted at the path (its staging path or a target). A mount
-     * that is gone or whose FUSE client died is reported abnormal and healed on the spot.
+     * that is gone or whose FUSE client died is reported abnormal and healed on the spot; a target
+     * that was on a mount whose client died stays abnormal until it is unpublished.
      */
     public Usage usage(String volumeId, Path volumePath) throws MountException {
         Path path = canonical(volumePath);
@@ -196,7 +205,9 @@ public final class VolumeMounts {
             problem = "the mount at " + path + " is gone";
         } else {
             try {
-                return new Usage(Optional.of(mounter.statfs(path)), false, "");
+                FsStats stats = mounter.statfs(path);
+                Optional<String> stale = deadClients.staleReason(path);
+                return new Usage(Optional.of(stats), stale.isPresent(), stale.orElse(""));
             } catch (MountException e) {
                 if (e.reason() != MountException.Reason.NOT_CONNECTED) {
                     return new Usage(Optional.empty(), true, e.getMessage());
@@ -213,7 +224,8 @@ public final class VolumeMounts {
         }
         try {
             HealReport report = heal(record.get());
-            return new Usage(Optional.of(mounter.statfs(path)), true, problem + "; healed: " + report.describe());
+            return new Usage(Optional.of(mounter.statfs(path)), true, problem + "; healed: " + report.describe()
+                    + deadClients.staleReason(path).map(reason -> "; " + reason).orElse(""));
         } catch (MountException e) {
             return new Usage(Optional.empty(), true, problem + "; healing failed: " + e.getMessage());
         }
@@ -222,15 +234,21 @@ public final class VolumeMounts {
     /**
      * Makes a staged volume whole again: remounts the staging path when its FUSE client is dead or
      * the mount is gone, then re-binds every recorded target that no longer shows the live mount.
-     * Targets whose directory vanished are forgotten. Does nothing to a healthy volume.
+     * Targets whose directory vanished are forgotten. A dead client is reported to {@link DeadClients}
+     * with the targets still on its mount. Does nothing to a healthy volume.
      */
     public HealReport heal(StageRecord record) throws MountException {
         Path staging = record.stagingPath();
         boolean remounted = false;
         Optional<MountPoint> staged = mounter.mounts().at(staging);
-        for (int i = 0; i < MAX_STACKED && staged.isPresent() && !alive(staging); i++) {
-            mounter.unmount(staging);
+        boolean dead = staged.isPresent() && !alive(staging);
+        if (dead) {
+            deadClients.died(record, targetsOnDeadMount(record));
+        }
+        for (int i = 0; i < MAX_STACKED && dead; i++) {
+            mounter.unmountGluster(staging);
             staged = mounter.mounts().at(staging);
+            dead = staged.isPresent() && !alive(staging);
         }
         if (staged.isEmpty()) {
             mountGluster(record.mount(), staging);
@@ -242,6 +260,24 @@ public final class VolumeMounts {
                     + staging + " is not a gluster mount after remounting");
         }
         return rebindTargets(record, staged.get(), remounted);
+    }
+
+    /** The recorded targets whose mount fails with "not connected": binds of the dead staging mount. */
+    private List<Path> targetsOnDeadMount(StageRecord record) throws MountException {
+        MountTable table = mounter.mounts();
+        List<Path> dead = new ArrayList<>();
+        for (Path target : record.targets().keySet()) {
+            if (table.at(target).isPresent()) {
+                try {
+                    mounter.probe(target);
+                } catch (MountException e) {
+                    if (e.reason() == MountException.Reason.NOT_CONNECTED) {
+                        dead.add(target);
+                    }
+                }
+            }
+        }
+        return dead;
     }
 
     private HealReport rebindTargets(StageRecord record, MountPoint staged, boolean remounted) throws MountException {
@@ -296,12 +332,17 @@ public final class VolumeMounts {
         }
     }
 
-    private void unmountAll(Path path) throws MountException {
+    /** Unmounts every mount stacked at the path; a staging path's through whoever owns its FUSE client. */
+    private void unmountAll(Path path, boolean staging) throws MountException {
         for (int i = 0; i < MAX_STACKED; i++) {
             if (mounter.mounts().at(path).isEmpty()) {
                 return;
             }
-            mounter.unmount(path);
+            if (staging) {
+                mounter.unmountGluster(path);
+            } else {
+                mounter.unmount(path);
+            }
         }
         if (mounter.mounts().at(path).isPresent()) {
             throw new MountException(MountException.Reason.FAILED, path + " is still mounted after " + MAX_STACKED

@@ -19,6 +19,7 @@ import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.converged.gluster.csi.v1.VolumeUsage;
 import io.converged.gluster.node.mount.FakeMounter;
+import io.converged.gluster.node.mount.KubeletDir;
 import io.converged.gluster.node.mount.MountException;
 import io.converged.gluster.node.mount.StageRecords;
 import io.converged.gluster.node.mount.VolumeMounts;
@@ -48,8 +49,10 @@ class NodeServiceTest {
             .setAccessMode(VolumeCapability.AccessMode.newBuilder()
                     .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
             .build();
-    private static final Path STAGING = Path.of("/tmp/never-used/staging");
-    private static final Path TARGET = Path.of("/tmp/never-used/target");
+    /** The kubelet directory of these tests: the temporary directory, which holds each test's own. */
+    private static final Path KUBELET = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    private static final Path STAGING = KUBELET.resolve("never-used/staging");
+    private static final Path TARGET = KUBELET.resolve("never-used/target");
 
     @RegisterExtension
     final GrpcCleanup grpc = new GrpcCleanup();
@@ -68,7 +71,7 @@ class NodeServiceTest {
         mounter = new FakeMounter();
         locks = new VolumeLocks();
         VolumeMounts volumes = new VolumeMounts(mounter, new StageRecords(dir.resolve("state")));
-        NodeService service = new NodeService(volumes, locks, "node-7", dir.resolve("logs"));
+        NodeService service = new NodeService(volumes, locks, "node-7", dir.resolve("logs"), new KubeletDir(KUBELET));
         String name = InProcessServerBuilder.generateName();
         grpc.register(InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start());
         node = NodeGrpc.newBlockingStub(grpc.register(InProcessChannelBuilder.forName(name).directExecutor().build()));
@@ -170,8 +173,24 @@ class NodeServiceTest {
                         .setVolumePath(TARGET.toString()).build()), "volume_id"),
                 bad("stats without path", s -> s.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
                         .setVolumeId("vol1").build()), "volume_path"),
-                bad("stats with relative path", s -> s.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder()
-                        .setVolumeId("vol1").setVolumePath("here").build()), "volume_path"));
+                bad("stage outside the kubelet directory", s -> s.nodeStageVolume(validStage()
+                        .setStagingTargetPath("/etc").build()), "kubelet directory"),
+                bad("stage with '..' leading out", s -> s.nodeStageVolume(validStage()
+                        .setStagingTargetPath(KUBELET + "/../../etc/x").build()), "'..'"),
+                bad("stage with '..' staying inside", s -> s.nodeStageVolume(validStage()
+                        .setStagingTargetPath(STAGING + "/../staging").build()), "'..'"),
+                bad("publish over the node's /etc", s -> s.nodePublishVolume(validPublish()
+                        .setTargetPath("/etc").build()), "kubelet directory"),
+                bad("publish at a directory created for the purpose", s -> s.nodePublishVolume(validPublish()
+                        .setTargetPath("/usr/local/x").build()), "kubelet directory"),
+                bad("publish from a staging path outside", s -> s.nodePublishVolume(validPublish()
+                        .setStagingTargetPath("/var/tmp/staging").build()), "staging_target_path"),
+                bad("publish at the kubelet directory itself", s -> s.nodePublishVolume(validPublish()
+                        .setTargetPath(KUBELET.toString()).build()), "kubelet directory"),
+                bad("unpublish of /etc", s -> s.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
+                        .setVolumeId("vol1").setTargetPath("/etc").build()), "kubelet directory"),
+                bad("unstage of /usr/local/x", s -> s.nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder()
+                        .setVolumeId("vol1").setStagingTargetPath("/usr/local/x").build()), "kubelet directory"));
     }
 
     private static Arguments bad(String name, Consumer<NodeGrpc.NodeBlockingStub> call, String mentions) {
@@ -335,6 +354,56 @@ class NodeServiceTest {
     void statsOfAPathThatIsNoMountedVolumeIsNotFound() {
         assertCode(() -> node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder().setVolumeId("vol1")
                 .setVolumePath(dir.resolve("nothing").toString()).build()), Status.Code.NOT_FOUND);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("pathsWhereNothingIsMounted")
+    void statsOfARelativePathOrOneOutsideTheKubeletDirectoryIsNotFound(String path) {
+        assertCode(() -> node.nodeGetVolumeStats(NodeGetVolumeStatsRequest.newBuilder().setVolumeId("vol1")
+                .setVolumePath(path).build()), Status.Code.NOT_FOUND);
+        assertThat(mounter.calls()).isEmpty();
+    }
+
+    static Stream<String> pathsWhereNothingIsMounted() {
+        return Stream.of("some/path", "here", "./x", "/etc", "/usr/local/x", KUBELET + "/../etc", "/");
+    }
+
+    @Test
+    void aTargetReachedThroughALinkLeadingOutIsRefusedAndNothingIsMountedOrCreated() throws Exception {
+        node.nodeStageVolume(stage());
+        Path outside = Files.createTempDirectory(Path.of("/var/tmp"), "outside-kubelet-");
+        try {
+            Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("pods")).resolve("p1-link"),
+                    outside);
+            Path throughLink = link.resolve("volumes/pv1/mount");
+            int before = mounter.calls().size();
+
+            assertThatThrownBy(() -> node.nodePublishVolume(publish(throughLink, false)))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                        assertThat(e.getStatus().getDescription()).contains("resolves to " + outside);
+                    });
+            assertThatThrownBy(() -> node.nodePublishVolume(publish(link, false)))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+            assertThat(mounter.calls()).hasSize(before);
+            try (Stream<Path> created = Files.list(outside)) {
+                assertThat(created.toList()).as("nothing created outside the kubelet directory").isEmpty();
+            }
+        } finally {
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
+    void nothingIsCreatedForATargetOutsideTheKubeletDirectory() {
+        Path target = Path.of("/usr/local/gluster-csi-test-" + ProcessHandle.current().pid() + "/x");
+        node.nodeStageVolume(stage());
+
+        assertCode(() -> node.nodePublishVolume(publish(target, false)), Status.Code.INVALID_ARGUMENT);
+
+        assertThat(target.getParent()).doesNotExist();
+        assertThat(mounter.count("bind ")).isZero();
     }
 
     @Test

@@ -102,6 +102,10 @@ public final class FakeMounter implements Mounter {
         busy.add(path);
     }
 
+    public synchronized void makeIdle(Path path) {
+        busy.remove(path);
+    }
+
     public synchronized void makeHung(Path path) {
         hung.add(path);
     }

@@ -237,7 +237,12 @@ class VolumeMountsTest {
         assertThat(device(target2)).isEqualTo(device(staging));
         assertThat(mounter.mounts().at(target2).orElseThrow().readOnly()).isTrue();
         assertThat(mounter.mounts().all()).hasSize(3);
-        assertThat(volumes.usage("vol1", target1).abnormal()).isFalse();
+        assertThat(volumes.usage("vol1", staging).abnormal()).isFalse();
+        assertThat(volumes.usage("vol1", target1)).as("a pod on the dead mount must restart").satisfies(again -> {
+            assertThat(again.abnormal()).isTrue();
+            assertThat(again.stats()).isPresent();
+            assertThat(again.message()).contains("until it is restarted");
+        });
     }
 
     @Test
@@ -287,7 +292,8 @@ class VolumeMountsTest {
 
         assertThat(device(target1)).isEqualTo(device(staging));
         assertThat(device(target2)).isEqualTo(device(staging));
-        assertThat(volumes.usage("vol1", target1).abnormal()).isFalse();
+        assertThat(volumes.usage("vol1", target2).abnormal()).isFalse();
+        assertThat(volumes.usage("vol1", target1).abnormal()).as("published before the client died").isTrue();
     }
 
     @Test
