@@ -10,16 +10,62 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** One of the project's runnable jars started as a real process, the way an operator runs it. */
+/**
+ * One of the project's runnable jars started as a real process, the way an operator runs it: with
+ * {@code java -jar}, or another main class of the jar, or behind a wrapper command (for example
+ * {@code unshare --pid --fork}, which starts the JVM as PID 1 of a new PID namespace, as a container
+ * runtime would).
+ */
 public final class JarProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
+    private final boolean wrapped;
 
-    private JarProcess(Process process, Path log) {
+    private JarProcess(Process process, Path log, boolean wrapped) {
         this.process = process;
         this.log = log;
+        this.wrapped = wrapped;
+    }
+
+    /**
+     * How a jar is started besides its arguments.
+     *
+     * @param wrapper a command put in front of {@code java} (empty for none)
+     * @param mainClass the main class to run with {@code -cp}, or null for the jar's own ({@code -jar})
+     * @param jvmFlags flags for the JVM
+     * @param environment extra environment variables
+     */
+    public record Launch(List<String> wrapper, String mainClass, List<String> jvmFlags,
+            Map<String, String> environment) {
+        public Launch {
+            wrapper = List.copyOf(wrapper);
+            jvmFlags = List.copyOf(jvmFlags);
+            environment = Map.copyOf(environment);
+        }
+
+        /** {@code java -jar JAR}, nothing else. */
+        public static Launch plain() {
+            return new Launch(List.of(), null, List.of(), Map.of());
+        }
+
+        public Launch wrappedIn(String... command) {
+            return new Launch(List.of(command), mainClass, jvmFlags, environment);
+        }
+
+        public Launch mainClass(String name) {
+            return new Launch(wrapper, name, jvmFlags, environment);
+        }
+
+        public Launch jvmFlags(String... flags) {
+            return new Launch(wrapper, mainClass, List.of(flags), environment);
+        }
+
+        public Launch environment(Map<String, String> variables) {
+            return new Launch(wrapper, mainClass, jvmFlags, variables);
+        }
     }
 
     /** Finds a module's runnable jar, e.g. {@code gluster-csi-node.jar} under {@code target/}. */
@@ -38,18 +84,30 @@ public final class JarProcess implements AutoCloseable {
     /** Starts the jar with extra environment variables (e.g. a fault-injection switch). */
     public static JarProcess start(Path jar, Path log, Map<String, String> environment, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(jar, log, Launch.plain().environment(environment), args);
+    }
+
+    /** Starts the jar as the launch says: wrapped, with another main class, JVM flags or environment. */
+    public static JarProcess start(Path jar, Path log, Launch launch, String... args) throws IOException {
+        List<String> command = new ArrayList<>(launch.wrapper());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(launch.jvmFlags());
+        if (launch.mainClass() == null) {
+            command.add("-jar");
+            command.add(jar.toString());
+        } else {
+            command.add("-cp");
+            command.add(jar.toString());
+            command.add(launch.mainClass());
+        }
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
+        builder.environment().putAll(launch.environment());
         Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new JarProcess(process, log);
+        return new JarProcess(process, log, !launch.wrapper().isEmpty());
     }
 
     /** Waits until a client can connect to the socket; returns how long that took. */
@@ -102,18 +160,57 @@ public final class JarProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The pid of the process started: the wrapper's when there is one. */
     public long pid() {
         return process.pid();
     }
 
-    /** Resident set size in KiB, from /proc. */
+    /**
+     * The JVM: the process started, or the wrapper's descendant that runs java (waiting for the
+     * wrapper to start it, at most the limit).
+     */
+    public ProcessHandle java(Duration limit) throws InterruptedException {
+        if (!wrapped) {
+            return process.toHandle();
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            Optional<ProcessHandle> java = process.descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).findFirst();
+            if (java.isPresent()) {
+                return java.get();
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("no java process under the wrapper (pid " + process.pid() + ")");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /**
+     * Sends SIGKILL to the JVM itself (under a wrapper: not to the wrapper), as a crash, an OOM kill
+     * or a container stop would, and waits for the process started to exit; returns its exit code.
+     */
+    public int killJava(Duration limit) throws InterruptedException {
+        java(limit).destroyForcibly();
+        return awaitExit(limit);
+    }
+
+    /** Resident set size of the JVM in KiB, from /proc. */
     public long rssKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        long pid;
+        try {
+            pid = java(Duration.ofSeconds(10)).pid();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while looking for the java process", e);
+        }
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        throw new IOException("no VmRSS for pid " + process.pid());
+        throw new IOException("no VmRSS for pid " + pid);
     }
 
     public String output() throws IOException {
@@ -123,6 +220,7 @@ public final class JarProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try {
                 process.waitFor(10, TimeUnit.SECONDS);
