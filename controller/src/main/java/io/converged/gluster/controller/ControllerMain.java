@@ -45,8 +45,10 @@ import picocli.CommandLine.Option;
                 + " replicated, quota-capped gluster volumes on brick directories of the peer pods.")
 public final class ControllerMain implements ServerLauncher.ServerCommand {
     static {
-        // First, before any logger exists (LOG below is one): the log manager that keeps shutdown logs.
+        // First, before any logger exists (LOG below is one): the log manager that keeps shutdown logs;
+        // and before any gRPC class loads, the lean buffer allocator.
         LogSetup.early();
+        ServerLauncher.preferLowMemory();
     }
 
     private static final Logger LOG = Logger.getLogger(ControllerMain.class.getName());

@@ -75,6 +75,7 @@ public final class NodeMain implements ServerLauncher.ServerCommand {
 
     public static void main(String[] args) {
         LogSetup.early();
+        ServerLauncher.preferLowMemory();
         int code = ServerLauncher.run(new NodeMain(), args, System.out, System.err);
         if (code != 0) {
             System.exit(code);
