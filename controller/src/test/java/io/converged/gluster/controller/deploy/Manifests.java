@@ -133,6 +133,10 @@ final class Manifests {
         return named(installed(), DaemonSet.class, "gluster-csi-node");
     }
 
+    static DaemonSet mountKeeper() {
+        return named(installed(), DaemonSet.class, "gluster-csi-mount-keeper");
+    }
+
     static DaemonSet peers() {
         return named(installed(), DaemonSet.class, "glusterfs-peer");
     }

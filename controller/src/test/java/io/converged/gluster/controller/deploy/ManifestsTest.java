@@ -101,7 +101,7 @@ class ManifestsTest {
         assertThat(Manifests.ofKind(objects, Deployment.class)).extracting(d -> d.getMetadata().getName())
                 .containsExactly("gluster-csi-controller");
         assertThat(Manifests.ofKind(objects, DaemonSet.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrder("glusterfs-peer", "gluster-csi-node");
+                .containsExactlyInAnyOrder("glusterfs-peer", "gluster-csi-node", "gluster-csi-mount-keeper");
         assertThat(Manifests.ofKind(objects, ClusterRole.class)).isNotEmpty();
         assertThat(Manifests.ofKind(objects, StorageClass.class))
                 .as("StorageClasses are examples, applied on purpose, not installed").isEmpty();

@@ -189,6 +189,19 @@ class RbacTest {
     }
 
     @Test
+    void theMountKeeperHasNoApiAccessAtAll() {
+        ServiceAccount keeper = Manifests.named(installed, ServiceAccount.class, "gluster-csi-mount-keeper");
+
+        assertThat(keeper.getMetadata().getNamespace()).isEqualTo(CSI_NAMESPACE);
+        assertThat(keeper.getAutomountServiceAccountToken()).isFalse();
+        assertThat(rbac.allRulesFor(CSI_NAMESPACE, "gluster-csi-mount-keeper")).isEmpty();
+        assertThat(Manifests.mountKeeper().getSpec().getTemplate().getSpec().getServiceAccountName())
+                .isEqualTo("gluster-csi-mount-keeper");
+        assertThat(Manifests.mountKeeper().getSpec().getTemplate().getSpec().getAutomountServiceAccountToken())
+                .isFalse();
+    }
+
+    @Test
     void aWildcardWouldBeCaughtByTheAuthorizerHere() {
         PolicyRule wildcard = new PolicyRule(List.of(""), List.of(), List.of(), List.of("*"), List.of("*"));
 

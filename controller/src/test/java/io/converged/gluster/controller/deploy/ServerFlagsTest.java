@@ -36,25 +36,50 @@ class ServerFlagsTest {
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("peer-namespaces");
     }
 
-    @Test
-    void theNodePluginDeclaresEveryFlagTheDaemonSetPasses() {
-        // The node module is not a dependency of the controller: read the flags its command and the
-        // shared server options declare.
+    /**
+     * The flags a command of the node module declares, with the shared server options. The node module
+     * is not a dependency of the controller: its sources are read.
+     */
+    private static Set<String> declaredFlags(String commandSource) {
         Set<String> declared = new TreeSet<>();
-        for (String source : List.of("node/src/main/java/io/converged/gluster/node/NodeMain.java",
+        for (String source : List.of(commandSource,
                 "runtime/src/main/java/io/converged/gluster/csi/runtime/ServerOptions.java")) {
             Matcher m = OPTION.matcher(Manifests.read(Manifests.ROOT.resolve(source)));
             while (m.find()) {
                 declared.add(m.group(1));
             }
         }
+        return declared;
+    }
+
+    @Test
+    void theNodePluginDeclaresEveryFlagTheDaemonSetPasses() {
+        Set<String> declared = declaredFlags("node/src/main/java/io/converged/gluster/node/NodeMain.java");
         List<String> args = Manifests.container(Manifests.nodePlugin().getSpec().getTemplate().getSpec(),
                 "gluster-csi-node").getArgs();
 
-        assertThat(declared).contains("--endpoint", "--node-id", "--state-dir");
+        assertThat(declared).contains("--endpoint", "--node-id", "--state-dir", "--kubelet-dir", "--mount-keeper");
         assertThat(args).isNotEmpty().allSatisfy(arg -> {
             assertThat(arg).startsWith("--").contains("=");
             assertThat(declared).as(arg + " is a flag of the node server").contains(arg.substring(0, arg.indexOf('=')));
         });
+        assertThat(args).anySatisfy(arg -> assertThat(arg).startsWith("--mount-keeper=unix:///"))
+                .anySatisfy(arg -> assertThat(arg).startsWith("--kubelet-dir=/"));
+    }
+
+    @Test
+    void theMountKeeperDeclaresEveryFlagItsDaemonSetPasses() {
+        Set<String> declared = declaredFlags("node/src/main/java/io/converged/gluster/node/keeper/KeeperMain.java");
+        List<String> args = Manifests.container(Manifests.mountKeeper().getSpec().getTemplate().getSpec(),
+                "mount-keeper").getArgs();
+
+        assertThat(declared).contains("--endpoint", "--kubelet-dir", "--client-log-dir", "--mount-timeout");
+        assertThat(args).isNotEmpty().allSatisfy(arg -> {
+            assertThat(arg).startsWith("--").contains("=");
+            assertThat(declared).as(arg + " is a flag of the mount keeper").contains(arg.substring(0,
+                    arg.indexOf('=')));
+        });
+        assertThat(args).as("the keeper refuses to start on the default endpoint")
+                .anySatisfy(arg -> assertThat(arg).startsWith("--endpoint=unix:///"));
     }
 }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.storage.CSIDriver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,10 @@ class WiringTest {
 
     private static PodSpec nodePod() {
         return Manifests.nodePlugin().getSpec().getTemplate().getSpec();
+    }
+
+    private static PodSpec keeperPod() {
+        return Manifests.mountKeeper().getSpec().getTemplate().getSpec();
     }
 
     private static PodSpec peerPod() {
@@ -140,6 +145,77 @@ class WiringTest {
         });
         assertThat(pod.getHostNetwork()).isTrue();
         assertThat(pod.getTolerations()).anySatisfy(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+    }
+
+    @Test
+    void theNodePluginMountsOnlyUnderTheKubeletDirectoryItSharesWithKubelet() {
+        Container driver = Manifests.container(nodePod(), "gluster-csi-node");
+        String kubeletDir = Manifests.requiredFlag(driver, "kubelet-dir");
+
+        assertThat(kubeletDir).isEqualTo("/var/lib/kubelet");
+        assertThat(hostPathOf(nodePod(), driver, kubeletDir)).isEqualTo(Path.of(kubeletDir));
+        assertThat(mount(driver, "kubelet-dir").getMountPath()).isEqualTo(kubeletDir);
+        assertThat(mount(driver, "kubelet-dir").getMountPropagation()).isEqualTo("Bidirectional");
+        assertThat(Path.of(KUBELET_PLUGIN_DIR)).as("staging paths lie under it").startsWithRaw(Path.of(kubeletDir));
+    }
+
+    @Test
+    void theNodePluginReachesTheKeeperSocketThroughTheSameHostDirectory() {
+        Container driver = Manifests.container(nodePod(), "gluster-csi-node");
+        Container keeper = Manifests.container(keeperPod(), "mount-keeper");
+        String asked = Manifests.requiredFlag(driver, "mount-keeper").substring("unix://".length());
+        String served = Manifests.requiredFlag(keeper, "endpoint").substring("unix://".length());
+
+        assertThat(hostPathOf(nodePod(), driver, asked)).isEqualTo(hostPathOf(keeperPod(), keeper, served))
+                .isEqualTo(Path.of("/var/lib/gluster-csi/mount-keeper/keeper.sock"));
+        assertThat(hostPathOf(keeperPod(), keeper, served).startsWith(Path.of(KUBELET_PLUGIN_DIR)))
+                .as("the keeper's socket is not in the node plugin's own socket directory").isFalse();
+        assertThat(Manifests.mountKeeper().getMetadata().getNamespace())
+                .isEqualTo(Manifests.nodePlugin().getMetadata().getNamespace()).isEqualTo("gluster-csi");
+    }
+
+    @Test
+    void theKeeperAndThePluginAgreeOnTheKubeletAndClientLogDirectories() {
+        Container driver = Manifests.container(nodePod(), "gluster-csi-node");
+        Container keeper = Manifests.container(keeperPod(), "mount-keeper");
+
+        for (String flag : List.of("kubelet-dir", "client-log-dir")) {
+            String dir = Manifests.requiredFlag(keeper, flag);
+            assertThat(Manifests.requiredFlag(driver, flag)).as("--" + flag).isEqualTo(dir);
+            assertThat(hostPathOf(keeperPod(), keeper, dir)).as("--" + flag + " on the host")
+                    .isEqualTo(hostPathOf(nodePod(), driver, dir)).isEqualTo(Path.of(dir));
+        }
+    }
+
+    @Test
+    void theKeeperIsNeverRolledAndCanMountFuseWhereKubeletAndThePluginSeeIt() {
+        PodSpec pod = keeperPod();
+        Container keeper = Manifests.container(pod, "mount-keeper");
+        VolumeMount kubelet = mount(keeper, "kubelet-dir");
+
+        assertThat(Manifests.mountKeeper().getSpec().getUpdateStrategy().getType())
+                .as("a rollout of the keeper would kill every FUSE client of the node").isEqualTo("OnDelete");
+        assertThat(pod.getContainers()).hasSize(1);
+        assertThat(keeper.getSecurityContext().getPrivileged()).isTrue();
+        assertThat(kubelet.getMountPath()).isEqualTo(Manifests.requiredFlag(keeper, "kubelet-dir"));
+        assertThat(kubelet.getMountPropagation()).isEqualTo("Bidirectional");
+        assertThat(hostPathOf(pod, keeper, "/dev/fuse")).isEqualTo(Path.of("/dev/fuse"));
+        assertThat(pod.getHostNetwork()).as("its FUSE clients talk to the peers").isTrue();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getTolerations()).anySatisfy(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
+        assertThat(pod.getPriorityClassName()).isEqualTo(nodePod().getPriorityClassName());
+        assertThat(keeper.getLivenessProbe()).as("a liveness restart would kill every FUSE client").isNull();
+        assertThat(Optional.ofNullable(keeper.getResources().getLimits()).orElse(Map.of()))
+                .as("an OOM kill would kill every FUSE client").doesNotContainKey("memory");
+        assertThat(Manifests.nodePlugin().getSpec().getUpdateStrategy().getType())
+                .as("the plugin itself rolls freely").isEqualTo("RollingUpdate");
+    }
+
+    @Test
+    void theKeeperRunsOnEveryNodeThePluginRunsOn() {
+        assertThat(keeperPod().getNodeSelector()).isEqualTo(nodePod().getNodeSelector());
+        assertThat(keeperPod().getTolerations()).isEqualTo(nodePod().getTolerations());
+        assertThat(keeperPod().getAffinity()).isEqualTo(nodePod().getAffinity());
     }
 
     @Test
