@@ -53,6 +53,9 @@ public final class LocalPoolFiles implements PoolFiles {
         return thread;
     });
 
+    /** True when this process's umask takes no bit of 0755 away (022, 002, 0), so mkdir makes 0755 as is. */
+    private static final boolean UMASK_KEEPS_0755 = (umask() & 0755) == 0;
+
     private final Path root;
     private final CommandRunner runner;
     private final Duration timeout;
@@ -73,30 +76,47 @@ public final class LocalPoolFiles implements PoolFiles {
     @Override
     public void verify() throws CsiException {
         within("checking the mount", () -> {
-            Object here;
-            try {
-                here = Files.getAttribute(root, "unix:dev");
-            } catch (NoSuchFileException e) {
-                throw new MountGoneException(describe() + " is not mounted (its mount point is not made yet)");
-            }
-            Object parent = Files.getAttribute(root.getParent(), "unix:dev");
-            if (here.equals(parent)) {
-                throw new MountGoneException(describe() + " is not mounted");
-            }
+            mounted();
             return null;
         });
     }
 
+    /** Throws {@link MountGoneException} unless the root is a mount point (another device than its parent). */
+    private void mounted() throws IOException, MountGoneException {
+        Object here;
+        try {
+            here = Files.getAttribute(root, "unix:dev");
+        } catch (NoSuchFileException e) {
+            throw new MountGoneException(describe() + " is not mounted (its mount point is not made yet)");
+        }
+        Object parent = Files.getAttribute(root.getParent(), "unix:dev");
+        if (here.equals(parent)) {
+            throw new MountGoneException(describe() + " is not mounted");
+        }
+    }
+
+    @Override
+    public long freeBytes() throws CsiException {
+        return within("measuring the pool", () -> {
+            mounted();
+            return store().getUsableSpace();
+        });
+    }
+
+    private FileStore store() throws IOException {
+        FileStore current = store;
+        if (current == null) {
+            current = Files.getFileStore(root);
+            store = current;
+        }
+        return current;
+    }
+
     @Override
     public Space space() throws CsiException {
-        verify();
         return within("measuring the pool", () -> {
-            FileStore current = store;
-            if (current == null) {
-                current = Files.getFileStore(root);
-                store = current;
-            }
-            return new Space(current.getUsableSpace(), current.getTotalSpace());
+            mounted();
+            return new Space(store().getUsableSpace(), store().getTotalSpace());
         });
     }
 
@@ -109,8 +129,11 @@ public final class LocalPoolFiles implements PoolFiles {
             } catch (FileAlreadyExistsException e) {
                 return false;
             }
-            // As mkdir -m 755 does, whatever this process's umask.
-            Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+            // As mkdir -m 755 does, whatever this process's umask (one more round trip through FUSE, only when
+            // the umask would have taken bits of 0755 away).
+            if (!UMASK_KEEPS_0755) {
+                Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
+            }
             return true;
         });
     }
@@ -208,6 +231,20 @@ public final class LocalPoolFiles implements PoolFiles {
     @Override
     public String describe() {
         return where;
+    }
+
+    /** This process's umask, from /proc/self/status; all bits set (never trusted) when it cannot be read. */
+    static int umask() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("Umask:")) {
+                    return Integer.parseInt(line.substring("Umask:".length()).strip(), 8);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0777;
+        }
+        return 0777;
     }
 
     private static UserDefinedFileAttributeView view(Path dir) {

@@ -106,9 +106,9 @@ public final class PoolClaims implements VolumeBackend {
     private ProvisionedVolume create(Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
             boolean mayClearEmpty) throws CsiException {
         String dir = id.directory();
-        PoolFiles.Space space = files.space();
-        if (request.capacityBytes() > space.freeBytes() && !files.read(dir).exists()) {
-            throw CsiException.exhausted("shared pool " + id.pool() + " has " + space.freeBytes()
+        long free = files.freeBytes();
+        if (request.capacityBytes() > free && !files.read(dir).exists()) {
+            throw CsiException.exhausted("shared pool " + id.pool() + " has " + free
                     + " bytes free, less than the " + request.capacityBytes() + " bytes asked for " + id);
         }
         ClaimRecord record;

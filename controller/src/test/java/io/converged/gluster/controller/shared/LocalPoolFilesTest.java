@@ -456,4 +456,12 @@ class LocalPoolFilesTest {
 
         assertThat(namesIn(onTmpfs)).isEmpty();
     }
+
+    @Test
+    void theUmaskReadFromProcIsTheOneNewDirectoriesGet() throws Exception {
+        Path made = Files.createDirectory(temp.resolve("umask-probe"));
+        int mode = (Integer) Files.getAttribute(made, "unix:mode") & 0777;
+
+        assertThat(mode).isEqualTo(0777 & ~LocalPoolFiles.umask());
+    }
 }
