@@ -285,9 +285,12 @@ class NodeGlusterIT {
         assertThat(sick.getVolumeCondition().getMessage()).contains(NOT_CONNECTED);
         System.out.println("stats after killing the FUSE client: " + sick.getVolumeCondition().getMessage());
 
+        // Healed on the node, but a pod that had the target mounted still holds the dead connection.
         NodeGetVolumeStatsResponse next = stats(node, target2);
-        assertThat(next.getVolumeCondition().getAbnormal()).isFalse();
+        assertThat(next.getVolumeCondition().getAbnormal()).isTrue();
+        assertThat(next.getVolumeCondition().getMessage()).contains("until it is restarted");
         assertThat(usage(next, VolumeUsage.Unit.BYTES).getTotal()).isEqualTo(QUOTA);
+        assertThat(stats(node, staging).getVolumeCondition().getAbnormal()).isFalse();
         assertHealed(firstClient);
 
         long secondClient = LocalMounts.fuseClientOf(staging).orElseThrow();

@@ -34,7 +34,6 @@ import picocli.CommandLine.Spec;
                 + " under an init that reaps exited clients (tini), with the plugin's --mount-keeper pointing at"
                 + " --endpoint.")
 public final class KeeperMain implements ServerLauncher.ServerCommand {
-    private static final Logger LOG = Logger.getLogger(KeeperMain.class.getName());
     private static final Duration STAT_TIMEOUT = Duration.ofSeconds(10);
 
     @Mixin
@@ -59,6 +58,7 @@ public final class KeeperMain implements ServerLauncher.ServerCommand {
 
     public static void main(String[] args) {
         LogSetup.early();
+        ServerLauncher.preferLowMemory();
         int code = ServerLauncher.run(new KeeperMain(), args, System.out, System.err);
         if (code != 0) {
             System.exit(code);
@@ -81,15 +81,17 @@ public final class KeeperMain implements ServerLauncher.ServerCommand {
         }
         KubeletDir kubelet = new KubeletDir(absolute("kubelet-dir", kubeletDir));
         Path logs = absolute("client-log-dir", clientLogDir);
+        // Not a static field: a logger made before main's LogSetup.early() would lose what shutdown logs.
+        Logger log = Logger.getLogger(KeeperMain.class.getName());
         if (ProcessHandle.current().pid() == 1) {
-            LOG.warning("running as PID 1: FUSE clients that exit are never reaped; start the keeper under an init"
+            log.warning("running as PID 1: FUSE clients that exit are never reaped; start the keeper under an init"
                     + " such as tini");
         }
         CommandMounter mounter = new CommandMounter(new LocalCommandRunner(), Path.of("/proc/self/mountinfo"),
                 Duration.ofSeconds(mountTimeoutSeconds), STAT_TIMEOUT);
         KeeperService keeper = new KeeperService(new KeptMounts(mounter), kubelet, logs, new VolumeLocks());
         IdentityService identity = new IdentityService(List.of(), NodeReadiness.ofThisMachine());
-        LOG.info("mount keeper: mounts under " + kubelet + ", client logs in " + logs);
+        log.info("mount keeper: mounts under " + kubelet + ", client logs in " + logs);
         return () -> List.<BindableService>of(identity, keeper);
     }
 

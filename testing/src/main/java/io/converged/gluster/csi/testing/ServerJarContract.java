@@ -37,10 +37,16 @@ public abstract class ServerJarContract {
     /** The plugin capabilities the server must advertise. */
     protected abstract List<PluginCapability> expectedCapabilities();
 
+    /** How the jar is started: its own main class by default, another one for a second server in the jar. */
+    protected JarProcess.Launch launchOptions() {
+        return JarProcess.Launch.plain();
+    }
+
     protected JarProcess launch(Path socket, String logName) throws Exception {
         List<String> args = new ArrayList<>(List.of("--endpoint", "unix://" + socket));
         args.addAll(extraFlags());
-        return JarProcess.start(JarProcess.jar(jarName()), dir.resolve(logName), args.toArray(String[]::new));
+        return JarProcess.start(JarProcess.jar(jarName()), dir.resolve(logName), launchOptions(),
+                args.toArray(String[]::new));
     }
 
     @Test
@@ -85,7 +91,8 @@ public abstract class ServerJarContract {
 
     @Test
     void helpPrintsTheFlagsAndExitsZero() throws Exception {
-        try (JarProcess help = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("help.log"), "--help")) {
+        try (JarProcess help = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("help.log"), launchOptions(),
+                "--help")) {
             assertThat(help.awaitExit(Duration.ofSeconds(30))).isZero();
             assertThat(help.output()).contains("Usage:", "--endpoint", "--metrics-address", "--log-level");
         }
@@ -93,12 +100,13 @@ public abstract class ServerJarContract {
 
     @Test
     void badFlagAndTcpEndpointAreRefusedWithExitTwo() throws Exception {
-        try (JarProcess bad = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("bad.log"), "--no-such-flag",
-                "x")) {
+        try (JarProcess bad = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("bad.log"), launchOptions(),
+                "--no-such-flag", "x")) {
             assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-            assertThat(bad.output()).contains("Unknown option: '--no-such-flag'", "run with --help");
+            // picocli: "Unknown options: '--no-such-flag', 'x'" (the 'x' is unmatched too).
+            assertThat(bad.output()).contains("Unknown option", "'--no-such-flag'", "run with --help");
         }
-        try (JarProcess tcp = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("tcp.log"),
+        try (JarProcess tcp = JarProcess.start(JarProcess.jar(jarName()), dir.resolve("tcp.log"), launchOptions(),
                 "--endpoint", "tcp://127.0.0.1:10000")) {
             assertThat(tcp.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(tcp.output()).contains("endpoint must be a unix:// socket URL");
