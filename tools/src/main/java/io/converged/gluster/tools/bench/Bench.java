@@ -480,7 +480,8 @@ public final class Bench implements Callable<Integer> {
     private void node(List<String[]> pairs) throws Exception {
         int n = Math.min(nodeVolumes, pairs.size());
         progress("node: NodeStageVolume and NodePublishVolume of " + n + " volumes, next to raw mount -t glusterfs");
-        Path base = dir.resolve("bench-mnt");
+        // The node mounts only under the kubelet directory deploy/local/up gave it.
+        Path base = Path.of(env.get("KUBELET_DIR")).resolve("bench-mnt");
         List<Double> stage = new ArrayList<>();
         List<Double> publish = new ArrayList<>();
         List<Double> rawMount = new ArrayList<>();
