@@ -49,7 +49,7 @@ public final class KubeletDir {
             existing = existing.getParent();
         }
         if (existing == null) {
-            throw refused(field, path, "is not under the kubelet directory");
+            throw refused(field, path, "is outside the kubelet directory");
         }
         Path resolved;
         try {
@@ -58,7 +58,7 @@ public final class KubeletDir {
             throw refused(field, path, "leads through " + existing + ", which cannot be resolved (" + e + ")");
         }
         if (!resolved.startsWith(realRoot) || resolved.equals(realRoot)) {
-            throw refused(field, path, "is not under the kubelet directory"
+            throw refused(field, path, "is outside the kubelet directory"
                     + (resolved.equals(normal) ? "" : " (it resolves to " + resolved + ")"));
         }
         if (Files.isSymbolicLink(resolved)) {
@@ -87,7 +87,7 @@ public final class KubeletDir {
 
     private MountException refused(String field, Path path, String why) {
         return new MountException(MountException.Reason.INVALID, field + " '" + path + "' " + why
-                + "; the node mounts only under the kubelet directory " + root);
+                + " (the node mounts only under the kubelet directory " + root + ")");
     }
 
     @Override

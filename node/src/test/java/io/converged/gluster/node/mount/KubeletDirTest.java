@@ -32,17 +32,17 @@ class KubeletDirTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("outside")
     void aPathOutsideTheKubeletDirectoryIsInvalidAndNamesTheField(String path) {
-        assertRefused(Path.of(path), "not under the kubelet directory");
+        assertRefused(Path.of(path), "outside the kubelet directory");
     }
 
     @Test
     void aSiblingWhoseNameStartsLikeTheDirectoryIsOutside() {
-        assertRefused(dir.resolve("kubelet-evil/pods/x"), "not under the kubelet directory");
+        assertRefused(dir.resolve("kubelet-evil/pods/x"), "outside the kubelet directory");
     }
 
     @Test
     void theKubeletDirectoryItselfIsNoPlaceToMount() {
-        assertRefused(root, "not under the kubelet directory");
+        assertRefused(root, "outside the kubelet directory");
     }
 
     @Test
