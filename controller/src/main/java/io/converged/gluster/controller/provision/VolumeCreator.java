@@ -228,6 +228,14 @@ public final class VolumeCreator {
         }
     }
 
+    /** Whether a pool is as {@link #ensurePool} leaves it: started, quota on, its strict quota timeouts set. */
+    public static boolean poolFinished(VolumeInfo pool) {
+        Map<String, String> options = pool.options();
+        return pool.started() && "on".equals(options.get("features.quota"))
+                && Integer.toString(POOL_SOFT_TIMEOUT).equals(options.get("features.soft-timeout"))
+                && Integer.toString(POOL_HARD_TIMEOUT).equals(options.get("features.hard-timeout"));
+    }
+
     /**
      * Start, enable quota, then limit the root (a dedicated volume) or set the strict timeouts (a
      * pool): each only when the volume does not show it done yet, so a retry finishes the job.

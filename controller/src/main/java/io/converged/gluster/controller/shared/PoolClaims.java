@@ -214,19 +214,35 @@ public final class PoolClaims implements VolumeBackend {
         return pool;
     }
 
-    /** The pool if gluster has it (remembered, or looked up); empty when it is not there. */
+    /**
+     * The pool if gluster has it (remembered, or looked up); empty when it is not there or was never
+     * started (see {@link #holdsNoClaim}). A pool found unfinished (a crash while making it, or stopped)
+     * is not remembered: only {@link #ready}, which finishes it, may make it a pool claims are made in.
+     */
     private Optional<Pool> existing(String name) throws CsiException {
         Pool pool = pools.get(name);
         if (pool != null) {
             return Optional.of(pool);
         }
         Optional<VolumeInfo> info = trusted.volume(trusted.peers(), name).value()
-                .filter(i -> VolumeMetadata.pool(i.options()));
+                .filter(i -> VolumeMetadata.pool(i.options()) && !holdsNoClaim(i));
+        if (info.isPresent() && !VolumeCreator.poolFinished(info.get())) {
+            return Optional.of(new Pool(info.get()));
+        }
         return info.map(i -> pools.computeIfAbsent(name, n -> {
             Pool found = new Pool(i);
             purgeLater(found);
             return found;
         }));
+    }
+
+    /**
+     * A pool gluster never started (a crash while making it left it so) holds no claim: claims are made
+     * through its mount, which needs it started. It cannot be mounted either, so calls that look for
+     * claims pass it by; the next claim of its class finishes it.
+     */
+    private static boolean holdsNoClaim(VolumeInfo pool) {
+        return "Created".equals(pool.status());
     }
 
     private void limit(Pool pool, ClaimId id, long bytes) throws CsiException {
@@ -355,7 +371,7 @@ public final class PoolClaims implements VolumeBackend {
     public List<ProvisionedVolume> list() throws CsiException {
         List<ProvisionedVolume> all = new ArrayList<>();
         for (VolumeInfo info : trusted.allVolumes(trusted.peers())) {
-            if (VolumeMetadata.pool(info.options())) {
+            if (VolumeMetadata.pool(info.options()) && !holdsNoClaim(info)) {
                 all.addAll(claimsOf(info));
             }
         }
@@ -380,7 +396,7 @@ public final class PoolClaims implements VolumeBackend {
     public List<PoolUsage> usage() throws CsiException {
         List<PoolUsage> usage = new ArrayList<>();
         for (VolumeInfo info : trusted.allVolumes(trusted.peers())) {
-            if (!VolumeMetadata.pool(info.options())) {
+            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info)) {
                 continue;
             }
             usage.add(mounts.with(info, files -> {
@@ -419,7 +435,7 @@ public final class PoolClaims implements VolumeBackend {
         List<Peer> peers = trusted.peers();
         Map<String, VolumeHealth> health = new HashMap<>();
         for (VolumeInfo info : trusted.allVolumes(peers)) {
-            if (!VolumeMetadata.pool(info.options())) {
+            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info)) {
                 continue;
             }
             VolumeHealth condition = info.started()
