@@ -11,8 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +29,14 @@ import java.util.stream.Stream;
  * volume is whole (started, its bricks on distinct peers and on disk, quota on) and its
  * {@code user.csi.*} metadata agrees with the volume. A dedicated volume's quota equals its recorded
  * capacity; a shared pool has its strict quota timeouts, every directory of it is a recorded claim
- * with its limit equal to the recorded capacity (or, retained, without one), and nothing moved aside
- * keeps a limit. The pool's directories are read from its first brick (read only: a test's audit,
- * never the driver's way in).
+ * with its limit equal to the recorded capacity (or, retained, without one), nothing moved aside
+ * keeps a limit, and every limit glusterd keeps for the pool is on a live claim's directory. The
+ * pool's directories are read from its first brick (read only: a test's audit, never the driver's
+ * way in).
  */
 final class PoolAudit {
+    private static final String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
+
     private PoolAudit() {
     }
 
@@ -114,6 +120,24 @@ final class PoolAudit {
         return claims;
     }
 
+    /**
+     * Waits until the pool's trash, as its first brick shows it, is empty (the controller purges deleted
+     * claims in the background); returns how long that took. Fails when it is not empty within the limit.
+     */
+    static Duration awaitTrashPurged(GlusterCli gluster, String pool, Duration limit)
+            throws GlusterException, IOException, InterruptedException {
+        Path trash = Path.of(gluster.volumeInfo(pool).orElseThrow().bricks().get(0).path()).resolve(".csi-trash");
+        long start = System.nanoTime();
+        while (!list(trash).isEmpty()) {
+            if (System.nanoTime() - start > limit.toNanos()) {
+                throw new AssertionError("the trash of pool " + pool + " still holds " + list(trash) + " after "
+                        + limit.toSeconds() + " s");
+            }
+            Thread.sleep(200);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     private static List<Path> list(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -123,8 +147,83 @@ final class PoolAudit {
         }
     }
 
+    /** Whether the directory carries a limit on the brick: GlusterFS 10 names it {@code limit-set.1}. */
     private static boolean limitSet(Path dir) {
-        return xattr(dir, "trusted.glusterfs.quota.limit-set").isPresent();
+        return xattr(dir, "trusted.glusterfs.quota.limit-set.1").isPresent()
+                || xattr(dir, "trusted.glusterfs.quota.limit-set").isPresent();
+    }
+
+    /**
+     * Every limit of the pool has its claim: each gfid in a peer's {@code quota.conf} (where glusterd
+     * keeps the pool's limits, 16 bytes of gfid and one byte of type after a header line) is a
+     * directory directly under the pool's root that is a recorded, live claim. A limit left on a
+     * directory that was moved aside or removed, or on the root, is a problem.
+     */
+    static List<String> limitProblems(LocalGlusterPool pool, String name, Path brick) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (LocalGlusterPool.Peer peer : pool.peers()) {
+            Path conf = peer.workingDir().resolve("vols").resolve(name).resolve("quota.conf");
+            if (!Files.isRegularFile(conf)) {
+                continue;
+            }
+            for (String gfid : quotaConf(Files.readAllBytes(conf))) {
+                Optional<String> where = directoryOf(brick, gfid);
+                if (where.isEmpty()) {
+                    problems.add("pool " + name + " keeps a limit (quota.conf of peer " + peer.address() + ") on gfid "
+                            + gfid + " whose directory is gone");
+                    continue;
+                }
+                String dir = where.get();
+                Optional<String> record = dir.contains("/") || dir.startsWith(".") ? Optional.empty()
+                        : xattr(brick.resolve(dir), "user.csi.claim");
+                if (record.isEmpty() || record.get().contains("state=retained")) {
+                    problems.add("pool " + name + " keeps a limit (quota.conf of peer " + peer.address() + ") on "
+                            + (dir.isEmpty() ? "its root" : dir) + ", which is not a live claim");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The gfids (as UUID text) of a {@code quota.conf}'s entries. */
+    static List<String> quotaConf(byte[] conf) {
+        int start = 0;
+        while (start < conf.length && conf[start] != '\n') {
+            start++;
+        }
+        start++;
+        List<String> gfids = new ArrayList<>();
+        for (int at = start; at + 17 <= conf.length; at += 17) {
+            String hex = HexFormat.of().formatHex(conf, at, at + 16);
+            gfids.add(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                    + hex.substring(16, 20) + "-" + hex.substring(20));
+        }
+        return gfids;
+    }
+
+    /**
+     * Where the directory of a gfid lies in the brick, as a path below the root ("" for the root, "a/b"
+     * for nested ones), from the brick's {@code .glusterfs} links; empty when no directory has it.
+     */
+    private static Optional<String> directoryOf(Path brick, String gfid) throws IOException {
+        List<String> names = new ArrayList<>();
+        String current = gfid;
+        for (int depth = 0; depth < 64; depth++) {
+            if (current.equals(ROOT_GFID)) {
+                Collections.reverse(names);
+                return Optional.of(String.join("/", names));
+            }
+            Path link = brick.resolve(".glusterfs").resolve(current.substring(0, 2)).resolve(current.substring(2, 4))
+                    .resolve(current);
+            if (!Files.isSymbolicLink(link)) {
+                return Optional.empty();
+            }
+            // ../../PP/QQ/PARENT-GFID/NAME
+            Path target = Files.readSymbolicLink(link);
+            names.add(target.getFileName().toString());
+            current = target.getParent().getFileName().toString();
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> xattr(Path dir, String name) {
@@ -203,7 +302,9 @@ final class PoolAudit {
                 problems.add("pool " + name + " has quota timeouts soft " + soft + " hard " + hard + ", not 2 and 0");
             }
             if (volume.started() && !volume.bricks().isEmpty()) {
-                problems.addAll(claimProblems(gluster, name, Path.of(volume.bricks().get(0).path())));
+                Path brick = Path.of(volume.bricks().get(0).path());
+                problems.addAll(claimProblems(gluster, name, brick));
+                problems.addAll(limitProblems(pool, name, brick));
             }
         } else if (volume.started()) {
             Optional<QuotaLimit> limit = gluster.quotaList(name, "/");
