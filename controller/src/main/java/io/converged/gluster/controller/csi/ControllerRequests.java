@@ -1,13 +1,16 @@
 package io.converged.gluster.controller.csi;
 
 import io.converged.gluster.controller.provision.Capacity;
+import io.converged.gluster.controller.provision.MutableParameters;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.VolumeNames;
 import io.converged.gluster.controller.provision.VolumeRequest;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.VolumeCapability;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Checks of CSI requests that need no storage: anything refused here changed nothing. */
 final class ControllerRequests {
@@ -36,12 +39,34 @@ final class ControllerRequests {
                     "volume_content_source is not supported: this driver makes no snapshots or clones");
         }
         StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(), allowedBrickRoots);
+        if (request.getMutableParamsCount() > 0) {
+            // A claim made with a VolumeAttributesClass: its options lie over the class's (the spec lets
+            // mutable parameters win over parameters).
+            Map<String, String> options = MutableParameters.volumeOptions(request.getMutableParamsMap());
+            if (parameters.shared()) {
+                throw CsiException.invalidArgument("a VolumeAttributesClass cannot set volume options on a claim in"
+                        + " shared pool " + parameters.pool().get() + ": the options are the pool's, shared by every"
+                        + " claim in it; use a dedicated StorageClass, or no VolumeAttributesClass");
+            }
+            Map<String, String> merged = new LinkedHashMap<>(parameters.volumeOptions());
+            merged.putAll(options);
+            parameters = parameters.withVolumeOptions(merged);
+        }
         long bytes = Capacity.choose(request.getCapacityRange().getRequiredBytes(),
                 request.getCapacityRange().getLimitBytes());
         String derived = VolumeNames.forRequest(parameters.volumeNamePrefix(), name);
         // A claim of a shared pool is a directory of it: its id says which pool.
         String volumeId = parameters.pool().map(pool -> pool + "/" + derived).orElse(derived);
         return new VolumeRequest(name, volumeId, bytes, parameters);
+    }
+
+    /** The gluster volume options of a ControllerModifyVolume; INVALID_ARGUMENT for anything that cannot change. */
+    static Map<String, String> mutableOptions(Map<String, String> mutableParameters) throws CsiException {
+        if (mutableParameters.isEmpty()) {
+            throw CsiException.invalidArgument("mutable_parameters is required: the VolumeAttributesClass's parameters,"
+                    + " e.g. " + MutableParameters.VOLUME_OPTIONS + "=performance.cache-size=64MB");
+        }
+        return MutableParameters.volumeOptions(mutableParameters);
     }
 
     /** Throws INVALID_ARGUMENT for the first capability this driver cannot serve. */

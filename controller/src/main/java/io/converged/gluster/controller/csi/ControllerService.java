@@ -7,6 +7,7 @@ import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeHealth;
 import io.converged.gluster.controller.provision.VolumeNames;
+import io.converged.gluster.controller.provision.VolumeOptions;
 import io.converged.gluster.controller.provision.VolumeRequest;
 import io.converged.gluster.csi.context.VolumeContext;
 import io.converged.gluster.csi.runtime.Answers;
@@ -19,6 +20,8 @@ import io.converged.gluster.csi.v1.ControllerGetCapabilitiesResponse;
 import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeResponse;
 import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.ControllerModifyVolumeRequest;
+import io.converged.gluster.csi.v1.ControllerModifyVolumeResponse;
 import io.converged.gluster.csi.v1.ControllerServiceCapability;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.CreateVolumeResponse;
@@ -50,7 +53,8 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             ControllerServiceCapability.RPC.Type.GET_CAPACITY,
             ControllerServiceCapability.RPC.Type.GET_VOLUME,
             ControllerServiceCapability.RPC.Type.VOLUME_CONDITION,
-            ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER);
+            ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER,
+            ControllerServiceCapability.RPC.Type.MODIFY_VOLUME);
 
     private final VolumeBackend backend;
     private final List<String> allowedBrickRoots;
@@ -111,6 +115,19 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     }
 
     @Override
+    public void controllerModifyVolume(ControllerModifyVolumeRequest request,
+            StreamObserver<ControllerModifyVolumeResponse> out) {
+        Answers.answer(out, () -> {
+            String id = ControllerRequests.existingVolumeId(request.getVolumeId());
+            Map<String, String> options = ControllerRequests.mutableOptions(request.getMutableParametersMap());
+            try (VolumeLocks.Held held = locks.acquire(id)) {
+                backend.modify(id, options);
+                return ControllerModifyVolumeResponse.getDefaultInstance();
+            }
+        });
+    }
+
+    @Override
     public void validateVolumeCapabilities(ValidateVolumeCapabilitiesRequest request,
             StreamObserver<ValidateVolumeCapabilitiesResponse> out) {
         Answers.answer(out, () -> {
@@ -148,7 +165,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             for (ProvisionedVolume volume : volumes.subList(start, end)) {
                 VolumeHealth h = health.getOrDefault(volume.id(), VolumeHealth.OK);
                 response.addEntries(ListVolumesResponse.Entry.newBuilder()
-                        .setVolume(toCsi(volume))
+                        .setVolume(toCsiNow(volume))
                         .setStatus(ListVolumesResponse.VolumeStatus.newBuilder().setVolumeCondition(condition(h))));
             }
             if (end < volumes.size()) {
@@ -183,7 +200,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             ProvisionedVolume volume = backend.find(id).orElseThrow(() -> CsiException.notFound("volume " + id
                     + " does not exist"));
             return ControllerGetVolumeResponse.newBuilder()
-                    .setVolume(toCsi(volume))
+                    .setVolume(toCsiNow(volume))
                     .setStatus(ControllerGetVolumeResponse.VolumeStatus.newBuilder()
                             .setVolumeCondition(condition(backend.health(id))))
                     .build();
@@ -213,6 +230,15 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                 .setCapacityBytes(volume.capacityBytes())
                 .putAllVolumeContext(context(volume))
                 .build();
+    }
+
+    /** The volume as it is now: {@link #toCsi} plus what may change on a live volume (its volume options). */
+    static Volume toCsiNow(ProvisionedVolume volume) {
+        Volume.Builder csi = toCsi(volume).toBuilder();
+        if (!volume.volumeOptions().isEmpty()) {
+            csi.putVolumeContext(VolumeContext.VOLUME_OPTIONS, VolumeOptions.format(volume.volumeOptions()));
+        }
+        return csi.build();
     }
 
     /** The volume attributes the node reads and {@code kubectl describe pv} shows. */

@@ -24,11 +24,13 @@ public final class GlusterVolumes implements VolumeBackend {
     private final TrustedPool trusted;
     private final VolumeCreator creator;
     private final VolumeRemover remover;
+    private final VolumeModifier modifier;
 
     public GlusterVolumes(TrustedPool trusted, VolumeCreator creator, VolumeRemover remover) {
         this.trusted = trusted;
         this.creator = creator;
         this.remover = remover;
+        this.modifier = new VolumeModifier(trusted);
     }
 
     @Override
@@ -62,6 +64,11 @@ public final class GlusterVolumes implements VolumeBackend {
         }
         LOG.info("expanded volume " + volumeId + " from " + current + " to " + bytes + " bytes");
         return ProvisionedVolume.of(trusted.ownVolume(peers, volumeId));
+    }
+
+    @Override
+    public void modify(String volumeId, Map<String, String> volumeOptions) throws CsiException {
+        modifier.modify(volumeId, volumeOptions);
     }
 
     @Override

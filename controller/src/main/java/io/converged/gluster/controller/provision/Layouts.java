@@ -43,6 +43,11 @@ public final class Layouts implements VolumeBackend {
     }
 
     @Override
+    public void modify(String volumeId, Map<String, String> volumeOptions) throws CsiException {
+        of(volumeId).modify(volumeId, volumeOptions);
+    }
+
+    @Override
     public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
         return of(volumeId).find(volumeId);
     }

@@ -1,10 +1,12 @@
 package io.converged.gluster.controller.provision;
 
 import io.converged.gluster.controller.gluster.VolumeInfo;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * A volume of this driver as gluster describes it: read back from the volume's info and its
@@ -13,6 +15,9 @@ import java.util.OptionalInt;
  *
  * @param bricks the bricks of the gluster volume: the dedicated volume's, or the pool's
  * @param pool the shared pool the claim is a directory of; empty for a dedicated volume
+ * @param volumeOptions the gluster volume options the driver set from {@code volumeOptions} (of the
+ *     StorageClass, then of VolumeAttributesClasses), with the values the volume has now; empty for
+ *     a claim in a shared pool, whose options are the pool's
  */
 public record ProvisionedVolume(
         String id,
@@ -27,10 +32,20 @@ public record ProvisionedVolume(
         Optional<String> pvcName,
         Optional<String> pvcNamespace,
         boolean started,
-        Optional<String> pool) {
+        Optional<String> pool,
+        Map<String, String> volumeOptions) {
 
     public ProvisionedVolume {
         bricks = List.copyOf(bricks);
+        volumeOptions = Collections.unmodifiableMap(new TreeMap<>(volumeOptions));
+    }
+
+    /** A volume without options the driver set: a claim in a shared pool, or a volume made without them. */
+    public ProvisionedVolume(String id, String requestName, long capacityBytes, int replica, boolean arbiter,
+            List<Brick> bricks, String brickRoot, OptionalInt gid, OnDelete onDelete, Optional<String> pvcName,
+            Optional<String> pvcNamespace, boolean started, Optional<String> pool) {
+        this(id, requestName, capacityBytes, replica, arbiter, bricks, brickRoot, gid, onDelete, pvcName, pvcNamespace,
+                started, pool, Map.of());
     }
 
     /** One brick: the peer address gluster knows and the brick's path on that peer. */
@@ -49,7 +64,7 @@ public record ProvisionedVolume(
                 VolumeMetadata.capacity(options), info.replicaCount(), info.arbiterCount() > 0, bricks,
                 VolumeMetadata.brickRoot(options), VolumeMetadata.gid(options), VolumeMetadata.onDelete(options),
                 VolumeMetadata.pvcName(options), VolumeMetadata.pvcNamespace(options), info.started(),
-                Optional.empty());
+                Optional.empty(), VolumeMetadata.appliedOptions(options));
     }
 
     /** The gluster volume that is mounted: the dedicated volume, or the pool. */

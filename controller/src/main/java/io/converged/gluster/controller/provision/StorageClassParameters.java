@@ -113,6 +113,12 @@ public record StorageClassParameters(
                 kubeName(parameters, PV_NAME), parsePool(parameters.get(POOL)));
     }
 
+    /** These parameters with other volume options (a VolumeAttributesClass's, laid over the class's). */
+    public StorageClassParameters withVolumeOptions(Map<String, String> options) {
+        return new StorageClassParameters(replica, arbiter, brickRoot, volumeNamePrefix, options, spread, gidMin,
+                gidMax, onDelete, pvcName, pvcNamespace, pvName, pool);
+    }
+
     /** True when claims of the class are directories of a shared pool rather than volumes of their own. */
     public boolean shared() {
         return pool.isPresent();

@@ -25,6 +25,12 @@ public interface VolumeBackend {
     /** Raises the volume's quota to at least the given size; returns the volume as it now is. */
     ProvisionedVolume expand(String volumeId, long bytes) throws CsiException;
 
+    /**
+     * Gives a live volume the gluster volume options a VolumeAttributesClass asks for (already
+     * checked); NOT_FOUND for a volume that does not exist, INVALID_ARGUMENT where they cannot change.
+     */
+    void modify(String volumeId, Map<String, String> volumeOptions) throws CsiException;
+
     /** The volume, if it exists and belongs to this driver. */
     Optional<ProvisionedVolume> find(String volumeId) throws CsiException;
 

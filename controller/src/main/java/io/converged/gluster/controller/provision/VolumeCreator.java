@@ -91,7 +91,8 @@ public final class VolumeCreator {
         }
         return new ProvisionedVolume(request.volumeName(), request.requestName(), request.capacityBytes(),
                 p.replica(), p.arbiter(), bricksOf(chosen, p.brickRoot(), request.volumeName()), p.brickRoot(),
-                VolumeMetadata.gid(metadata), p.onDelete(), p.pvcName(), p.pvcNamespace(), true, Optional.empty());
+                VolumeMetadata.gid(metadata), p.onDelete(), p.pvcName(), p.pvcNamespace(), true, Optional.empty(),
+                p.volumeOptions());
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * The {@code user.csi.*} volume options that carry what the driver must remember about a volume,
@@ -21,6 +22,12 @@ public final class VolumeMetadata {
     static final String PVC_NAME = "user.csi.pvc-name";
     static final String PVC_NAMESPACE = "user.csi.pvc-namespace";
     static final String PV_NAME = "user.csi.pv-name";
+    /**
+     * The gluster options the driver set from {@code volumeOptions}, of the StorageClass at creation
+     * and of every VolumeAttributesClass since, as {@code key=value,...} sorted by key: which options
+     * are the driver's doing, so ControllerGetVolume reports exactly those, with their values now.
+     */
+    static final String VOLUME_OPTIONS = "user.csi.volume-options";
     /** {@code pool} on a shared pool's volume; absent on a dedicated volume. */
     static final String LAYOUT = "user.csi.layout";
     static final String POOL_LAYOUT = "pool";
@@ -41,7 +48,35 @@ public final class VolumeMetadata {
         p.pvcName().ifPresent(v -> options.put(PVC_NAME, v));
         p.pvcNamespace().ifPresent(v -> options.put(PVC_NAMESPACE, v));
         p.pvName().ifPresent(v -> options.put(PV_NAME, v));
+        if (!p.volumeOptions().isEmpty()) {
+            options.put(VOLUME_OPTIONS, VolumeOptions.format(new TreeMap<>(p.volumeOptions())));
+        }
         return options;
+    }
+
+    /** The options the volume's record names, with the values the record holds (as the driver set them). */
+    static Map<String, String> recordedOptions(Map<String, String> options) {
+        Map<String, String> recorded = new TreeMap<>();
+        String text = options.getOrDefault(VOLUME_OPTIONS, "");
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                recorded.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return recorded;
+    }
+
+    /** The options the record names, with the values gluster shows now; one reset to its default is left out. */
+    public static Map<String, String> appliedOptions(Map<String, String> options) {
+        Map<String, String> applied = new TreeMap<>();
+        for (String key : recordedOptions(options).keySet()) {
+            String now = options.get(key);
+            if (now != null) {
+                applied.put(key, now);
+            }
+        }
+        return applied;
     }
 
     /**

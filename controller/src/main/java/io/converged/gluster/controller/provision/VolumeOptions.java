@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The gluster volume options a StorageClass may set, from its {@code volumeOptions} parameter:
- * comma-separated {@code key=value} pairs. Keys must fall in an allowlist: options that would fight
- * the driver (quota, our {@code user.*} metadata, brick placement) or weaken the pool are refused.
+ * The gluster volume options a StorageClass (or a VolumeAttributesClass, on a live volume) may set,
+ * from its {@code volumeOptions} parameter: comma-separated {@code key=value} pairs. Keys must fall
+ * in an allowlist: options that would fight the driver (quota, our {@code user.*} metadata, brick
+ * placement) or weaken the pool are refused.
  */
 public final class VolumeOptions {
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)+");
@@ -69,7 +70,8 @@ public final class VolumeOptions {
         }
         if (DENIED.contains(key)) {
             throw CsiException.invalidArgument("parameter 'volumeOptions': " + key
-                    + " is managed by the driver or unsafe per volume and cannot be set by a StorageClass");
+                    + " is managed by the driver or unsafe per volume and cannot be set by a StorageClass or a"
+                    + " VolumeAttributesClass");
         }
         if (ALLOWED_PREFIXES.stream().noneMatch(key::startsWith)) {
             throw CsiException.invalidArgument("parameter 'volumeOptions': " + key

@@ -354,6 +354,19 @@ public final class PoolClaims implements VolumeBackend {
 
     // ---------------------------------------------------------------- read
 
+    /**
+     * A claim's gluster volume options are its pool's, shared with every other claim in it: a
+     * VolumeAttributesClass cannot change them per claim. NOT_FOUND for a claim that does not exist.
+     */
+    @Override
+    public void modify(String volumeId, Map<String, String> volumeOptions) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        find(volumeId).orElseThrow(() -> notFound(id));
+        throw CsiException.invalidArgument("volume " + volumeId + " is a claim in shared pool " + id.pool()
+                + ": its gluster volume options are the pool's, shared by every claim in it, and cannot change per"
+                + " claim; a VolumeAttributesClass can change only volumes of a dedicated StorageClass");
+    }
+
     @Override
     public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
         ClaimId id = claimId(volumeId);

@@ -20,6 +20,7 @@ import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetCapabilitiesRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.ControllerModifyVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerServiceCapability;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
@@ -101,7 +102,7 @@ class ControllerServiceTest {
             ProvisionedVolume volume = new ProvisionedVolume(spec.volumeName(), spec.requestName(), spec
                     .capacityBytes(), p.replica(),
                     p.arbiter(), bricks, p.brickRoot(), OptionalInt.empty(), p.onDelete(), p.pvcName(),
-                    p.pvcNamespace(), true, Optional.empty());
+                    p.pvcNamespace(), true, Optional.empty(), p.volumeOptions());
             synchronized (this) {
                 volumes.put(volume.id(), volume);
             }
@@ -123,6 +124,20 @@ class ControllerServiceTest {
                     v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(), v.started(), v.pool());
             volumes.put(volumeId, grown);
             return grown;
+        }
+
+        @Override
+        public void modify(String volumeId, Map<String, String> volumeOptions) throws CsiException {
+            call("modify " + volumeId + " " + new TreeMap<>(volumeOptions));
+            ProvisionedVolume v = volumes.get(volumeId);
+            if (v == null) {
+                throw CsiException.notFound("volume " + volumeId + " does not exist");
+            }
+            Map<String, String> options = new TreeMap<>(v.volumeOptions());
+            options.putAll(volumeOptions);
+            volumes.put(volumeId, new ProvisionedVolume(v.id(), v.requestName(), v.capacityBytes(), v.replica(),
+                    v.arbiter(), v.bricks(), v.brickRoot(), v.gid(), v.onDelete(), v.pvcName(), v.pvcNamespace(),
+                    v.started(), v.pool(), options));
         }
 
         @Override
@@ -378,7 +393,77 @@ class ControllerServiceTest {
                         ControllerServiceCapability.RPC.Type.GET_CAPACITY,
                         ControllerServiceCapability.RPC.Type.GET_VOLUME,
                         ControllerServiceCapability.RPC.Type.VOLUME_CONDITION,
-                        ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER);
+                        ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER,
+                        ControllerServiceCapability.RPC.Type.MODIFY_VOLUME);
+    }
+
+    private static ControllerModifyVolumeRequest modify(String id, Map<String, String> parameters) {
+        return ControllerModifyVolumeRequest.newBuilder().setVolumeId(id).putAllMutableParameters(parameters).build();
+    }
+
+    @Test
+    void modifyHandsTheCheckedOptionsToTheBackendAndGetVolumeReportsThem() {
+        stub.createVolume(create("pvc-m").build());
+        stub.controllerModifyVolume(modify("gcs-pvc-m",
+                Map.of("volumeOptions", "performance.cache-size=64MB, network.ping-timeout=10")));
+
+        assertThat(backend.calls).contains("modify gcs-pvc-m {network.ping-timeout=10, performance.cache-size=64MB}");
+        assertThat(stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId("gcs-pvc-m").build())
+                .getVolume().getVolumeContextMap())
+                .containsEntry("volumeOptions", "network.ping-timeout=10,performance.cache-size=64MB");
+        assertThat(stub.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntries(0).getVolume()
+                .getVolumeContextMap()).containsKey("volumeOptions");
+    }
+
+    @Test
+    void modifyRefusesWhatCannotChangeNamingTheKeyAndNeverReachesTheBackend() {
+        stub.createVolume(create("pvc-n").build());
+        backend.calls.clear();
+        Map<Map<String, String>, String> refused = Map.of(
+                Map.of("replica", "2"), "'replica' cannot change on a live volume",
+                Map.of("brickRoot", "/mnt/b2"), "'brickRoot' cannot change",
+                Map.of("pool", "p"), "'pool' cannot change",
+                Map.of("iops", "3000"), "unknown mutable parameter 'iops'",
+                Map.of("volumeOptions", "features.quota=off"), "features.quota is managed by the driver",
+                Map.of("volumeOptions", "user.csi.driver=x"), "user.csi.driver is outside the allowed option families",
+                Map.of("volumeOptions", "performance.cache-size"), "is not key=value",
+                Map.of(), "mutable_parameters is required");
+        refused.forEach((parameters, message) -> assertThatThrownBy(() -> stub.controllerModifyVolume(
+                modify("gcs-pvc-n", parameters))).as(parameters.toString())
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains(message);
+                }));
+        assertThat(GrpcCodes.of(() -> stub.controllerModifyVolume(modify("", Map.of("volumeOptions", "a.b=1")))))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(GrpcCodes.of(() -> stub.controllerModifyVolume(modify("../etc", Map.of("volumeOptions", "a.b=1")))))
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(backend.calls).isEmpty();
+        assertThat(GrpcCodes.of(() -> stub.controllerModifyVolume(modify("gcs-none",
+                Map.of("volumeOptions", "performance.cache-size=64MB"))))).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void aVolumeAttributesClassAtCreationLiesOverTheStorageClassOptions() {
+        stub.createVolume(create("pvc-c").putParameters("volumeOptions", "performance.cache-size=32MB,"
+                + "network.ping-timeout=20").putMutableParams("volumeOptions", "performance.cache-size=64MB").build());
+
+        assertThat(backend.volumes.get("gcs-pvc-c").volumeOptions())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("performance.cache-size", "64MB",
+                        "network.ping-timeout", "20"));
+        assertThat(stub.createVolume(create("pvc-d").putMutableParams("volumeOptions", "network.ping-timeout=5")
+                .build()).getVolume().getVolumeContextMap())
+                .as("CreateVolume's context is kept on the PV for good: no options in it")
+                .doesNotContainKey("volumeOptions");
+        assertThatThrownBy(() -> stub.createVolume(create("pvc-p").putParameters("pool", "shared")
+                .putMutableParams("volumeOptions", "performance.cache-size=64MB").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("shared pool shared");
+                });
+        assertThat(GrpcCodes.of(() -> stub.createVolume(create("pvc-q").putMutableParams("arbiter", "true").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(backend.calls).containsExactly("create gcs-pvc-c", "create gcs-pvc-d");
     }
 
     @Test

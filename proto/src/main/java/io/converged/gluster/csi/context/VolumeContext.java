@@ -31,6 +31,14 @@ public final class VolumeContext {
     public static final String QUOTA_BYTES = "quotaBytes";
     /** What happens to the bricks when the volume is deleted: delete, retain or archive. */
     public static final String ON_DELETE = "onDelete";
+    /**
+     * The gluster volume options the driver set (from the StorageClass's and VolumeAttributesClasses'
+     * {@code volumeOptions}) with their values now, {@code key=value,...}. Only in the answers of
+     * ControllerGetVolume and ListVolumes, never in CreateVolume's: Kubernetes keeps that answer on the
+     * PersistentVolume for good, and a VolumeAttributesClass may change the options later, so there it
+     * would go stale. On the PV, the VolumeAttributesClass field says which class is in force.
+     */
+    public static final String VOLUME_OPTIONS = "volumeOptions";
 
     private VolumeContext() {
     }
