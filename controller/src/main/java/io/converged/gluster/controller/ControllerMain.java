@@ -121,11 +121,12 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         }
         Backend backend = backend(peers, roots, poolMountRoot, crashSwitch(System.getenv(CRASH_AT)));
         ControllerService controller = new ControllerService(backend.volumes(), roots);
-        Readiness peersAnswer = () -> controller.ready() ? Readiness.Status.READY
-                : Readiness.Status.notReady("no gluster peer answers (" + peers.describe() + ")");
-        Readiness readiness = new CachedReadiness(peersAnswer, Duration.ofSeconds(2));
+        PeersReadiness readiness = new PeersReadiness(backend.trusted()::peersAnswering, peers::describe,
+                Duration.ofSeconds(2));
+        // Probe: this process serves. Peers that do not answer make it not ready (/readyz), never restarted.
         IdentityService identity = new IdentityService(
-                List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()), readiness);
+                List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()),
+                () -> Readiness.Status.READY);
         PoolKeeper keeper = new PoolKeeper(peers, new PoolFormation(), Duration.ofSeconds(poolCheckSeconds));
         return new ServerLauncher.Assembly() {
             @Override
@@ -141,6 +142,12 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             @Override
             public void registerMetrics(PrometheusRegistry registry) {
                 new PoolMetrics(backend.pools()::usage).register(registry);
+                readiness.register(registry);
+            }
+
+            @Override
+            public Readiness readiness() {
+                return readiness;
             }
 
             @Override
@@ -168,11 +175,14 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         PoolMounts mounts = new PoolMounts(trusted, poolMountRoot, POOL_LOG_DIR, Duration.ofSeconds(60));
         PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock,
                 Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge")));
-        return new Backend(new Layouts(new GlusterVolumes(trusted, creator, remover), claims), claims);
+        return new Backend(new Layouts(new GlusterVolumes(trusted, creator, remover), claims), claims, trusted);
     }
 
-    /** The backend the CSI service uses, and the shared-pool layout in it (for its metrics). */
-    public record Backend(VolumeBackend volumes, PoolClaims pools) {
+    /**
+     * The backend the CSI service uses, the shared-pool layout in it (for its metrics) and the trusted
+     * pool it asks (for readiness).
+     */
+    public record Backend(VolumeBackend volumes, PoolClaims pools, TrustedPool trusted) {
     }
 
     private static ExecutorService daemons(String name) {

@@ -261,7 +261,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         return context;
     }
 
-    /** Used by Probe: ready when at least one peer answers. */
+    /** True when at least one gluster peer answers. */
     public boolean ready() {
         return backend.anyPeerAnswers();
     }

@@ -152,6 +152,25 @@ public final class TrustedPool {
         return false;
     }
 
+    /**
+     * How many peers' glusterd answer, as the first one that answers sees the trusted pool: itself and
+     * the peers it lists as connected; 0 when none answers (or the peers cannot be listed).
+     */
+    public int peersAnswering() {
+        try {
+            for (Peer peer : peerSource.peers()) {
+                try {
+                    return (int) peer.gluster().poolList().stream().filter(p -> p.self() || p.connected()).count();
+                } catch (GlusterException e) {
+                    LOG.fine("peer " + peer.name() + " does not answer: " + e.getMessage());
+                }
+            }
+        } catch (PeerDiscoveryException e) {
+            LOG.fine("no peers: " + e.getMessage());
+        }
+        return 0;
+    }
+
     /** {@link #candidates}, asked on the lookup executor so the caller can do something else meanwhile. */
     public Future<List<Candidate>> candidatesMeanwhile(List<Peer> peers, String brickRoot) {
         CompletableFuture<List<Candidate>> result = new CompletableFuture<>();

@@ -8,7 +8,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
-/** Prometheus metrics of the CSI calls a server answers, plus the JVM's basics. */
+/**
+ * Prometheus metrics of the CSI calls a server answers, plus the JVM's basics, on {@code /metrics};
+ * the same HTTP server answers {@code /readyz}.
+ */
 public final class RpcMetrics implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter calls;
@@ -38,11 +41,17 @@ public final class RpcMetrics implements AutoCloseable {
 
     /** Serves {@code /metrics} on the address (host:port), with JVM metrics registered too. */
     public void serve(InetSocketAddress address) throws IOException {
+        serve(address, () -> Readiness.Status.READY);
+    }
+
+    /** Serves {@code /metrics} and, answering from the readiness, {@code /readyz} on the address. */
+    public void serve(InetSocketAddress address, Readiness readiness) throws IOException {
         JvmMetrics.builder().register(registry);
         http = HTTPServer.builder()
                 .hostname(address.getHostString())
                 .port(address.getPort())
                 .registry(registry)
+                .defaultHandler(new ReadinessEndpoint(readiness))
                 .buildAndStart();
     }
 

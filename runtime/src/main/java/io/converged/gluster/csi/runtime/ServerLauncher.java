@@ -34,6 +34,14 @@ public final class ServerLauncher {
         default void registerMetrics(PrometheusRegistry registry) {
         }
 
+        /**
+         * What {@code /readyz} on the metrics address answers: whether the server can do its work now
+         * (its storage answers). Probe never says this: it answers whether the process serves.
+         */
+        default Readiness readiness() {
+            return () -> Readiness.Status.READY;
+        }
+
         @Override
         default void close() {
         }
@@ -114,8 +122,9 @@ public final class ServerLauncher {
                 InetSocketAddress address = options.metricsAddress().get();
                 metrics = new RpcMetrics();
                 assembly.registerMetrics(metrics.registry());
-                metrics.serve(address);
-                LOG.info("metrics on http://" + address.getHostString() + ":" + metrics.port() + "/metrics");
+                metrics.serve(address, assembly.readiness());
+                LOG.info("metrics on http://" + address.getHostString() + ":" + metrics.port() + "/metrics, readiness"
+                        + " on /readyz");
             }
             server = UnixSocketServer.start(options.endpoint(), assembly.services(), new RpcInterceptor(metrics));
         } catch (UsageException e) {
