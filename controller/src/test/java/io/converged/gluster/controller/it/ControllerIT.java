@@ -14,6 +14,7 @@ import io.converged.gluster.csi.v1.CapacityRange;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.ControllerModifyVolumeRequest;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.GetCapacityRequest;
@@ -377,5 +378,51 @@ class ControllerIT {
             }
         }
         assertThat(archived).isEqualTo(2);
+    }
+
+    static ControllerModifyVolumeRequest modify(String id, String key, String value) {
+        return ControllerModifyVolumeRequest.newBuilder().setVolumeId(id).putMutableParameters(key, value).build();
+    }
+
+    @Test
+    @Order(12)
+    void aVolumeAttributesClassChangesALiveVolumesOptionsAndWhatCannotChangeIsRefusedByName() throws Exception {
+        Volume volume = create(request("pvc-vac", 16 * MIB).putParameters("replica", "2")
+                .putParameters("volumeOptions", "performance.cache-size=32MB,network.ping-timeout=20")
+                .putMutableParams("volumeOptions", "performance.cache-size=64MB").build());
+        String id = volume.getVolumeId();
+        assertThat(info(id).options()).containsEntry("performance.cache-size", "64MB")
+                .containsEntry("network.ping-timeout", "20")
+                .containsEntry("user.csi.volume-options", "network.ping-timeout=20,performance.cache-size=64MB");
+
+        String gold = "performance.cache-size=128MB,performance.read-ahead=off";
+        stub.controllerModifyVolume(modify(id, "volumeOptions", gold));
+        VolumeInfo modified = info(id);
+        String now = "network.ping-timeout=20,performance.cache-size=128MB,performance.read-ahead=off";
+        assertThat(modified.options()).containsEntry("performance.cache-size", "128MB")
+                .containsEntry("performance.read-ahead", "off").containsEntry("network.ping-timeout", "20")
+                .containsEntry("user.csi.volume-options", now);
+        assertThat(stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId(id).build())
+                .getVolume().getVolumeContextMap()).containsEntry("volumeOptions", now);
+
+        // The same class again (the resizer retries): nothing left to do, nothing changes.
+        stub.controllerModifyVolume(modify(id, "volumeOptions", gold));
+        assertThat(info(id)).isEqualTo(modified);
+
+        Map<ControllerModifyVolumeRequest, String> refused = Map.of(
+                modify(id, "replica", "3"), "'replica' cannot change on a live volume",
+                modify(id, "iops", "3000"), "unknown mutable parameter 'iops'",
+                modify(id, "volumeOptions", "features.quota=off"), "features.quota is managed by the driver",
+                modify(id, "volumeOptions", "network.ping-timeout=30,performance.cache-size=lots"), "gluster refused",
+                modify(id, "volumeOptions", "performance.no-such-option=1"), "gluster refused");
+        refused.forEach((request, message) -> {
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> stub.controllerModifyVolume(request));
+            assertThat(e.getStatus().getCode()).as(message).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains(message);
+        });
+        assertThat(info(id)).as("refused modifications changed nothing").isEqualTo(modified);
+        assertThat(GrpcCodes.of(() -> stub.controllerModifyVolume(modify("gcs-pvc-none", "volumeOptions",
+                "performance.cache-size=64MB")))).isEqualTo(Status.Code.NOT_FOUND);
     }
 }
