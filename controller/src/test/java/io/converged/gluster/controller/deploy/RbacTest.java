@@ -41,7 +41,11 @@ class RbacTest {
                 Call.cluster("", "nodes", "get"));
     }
 
-    /** What csi-provisioner (v5, no topology, snapshots or capacity) and csi-resizer (v1) ask. */
+    /**
+     * What csi-provisioner (v6, no topology, snapshots or capacity) and csi-resizer (v2) ask, with
+     * VolumeAttributesClasses: the provisioner gets a claim's class to create with its parameters, the
+     * resizer watches them to modify volumes whose claim switched class.
+     */
     private static List<Call> sidecarCalls() {
         List<Call> calls = new ArrayList<>();
         for (String verb : List.of("get", "list", "watch", "create", "patch", "delete")) {
@@ -56,6 +60,9 @@ class RbacTest {
         }
         for (String verb : List.of("create", "patch")) {
             calls.add(Call.in("default", "", "events", verb));
+        }
+        for (String verb : List.of("get", "list", "watch")) {
+            calls.add(Call.cluster("storage.k8s.io", "volumeattributesclasses", verb));
         }
         for (String verb : List.of("get", "watch", "list", "delete", "update", "create")) {
             calls.add(Call.in(CSI_NAMESPACE, "coordination.k8s.io", "leases", verb));
@@ -84,6 +91,24 @@ class RbacTest {
 
         assertThat(calls).allSatisfy(call -> assertThat(rbac.allows(CSI_NAMESPACE, SA, call))
                 .as("allowed: " + call).isTrue());
+    }
+
+    @Test
+    void eachSidecarRoleReadsVolumeAttributesClassesAsItsSidecarDoesAndNeverChangesThem() {
+        Rbac rbac = new Rbac(installed);
+        List<PolicyRule> provisioner = Manifests.named(installed, ClusterRole.class, "gluster-csi-provisioner")
+                .getRules();
+        List<PolicyRule> resizer = Manifests.named(installed, ClusterRole.class, "gluster-csi-resizer").getRules();
+
+        assertThat(grants(provisioner)).filteredOn(g -> g.endsWith("volumeattributesclasses"))
+                .containsExactly("get storage.k8s.io/volumeattributesclasses");
+        assertThat(grants(resizer)).filteredOn(g -> g.endsWith("volumeattributesclasses"))
+                .containsExactlyInAnyOrder("get storage.k8s.io/volumeattributesclasses",
+                        "list storage.k8s.io/volumeattributesclasses", "watch storage.k8s.io/volumeattributesclasses");
+        for (String verb : List.of("create", "update", "patch", "delete")) {
+            assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.cluster("storage.k8s.io", "volumeattributesclasses", verb)))
+                    .as(verb).isFalse();
+        }
     }
 
     @Test

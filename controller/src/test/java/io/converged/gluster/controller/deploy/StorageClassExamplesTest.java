@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.converged.gluster.csi.runtime.CsiException;
 import io.grpc.Status;
+import io.converged.gluster.controller.provision.MutableParameters;
 import io.converged.gluster.controller.provision.OnDelete;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.storage.CSIDriver;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttributesClass;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -135,6 +137,36 @@ class StorageClassExamplesTest {
         assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isNotNull();
         assertThat(Manifests.ofKind(Manifests.installed(), CSIDriver.class).get(0).getSpec().getFsGroupPolicy())
                 .as("kubelet applies fsGroup to our volumes").isEqualTo("File");
+    }
+
+    @Test
+    void everyVolumeAttributesClassNamesThisDriverAndItsParametersAreAcceptedOnALiveVolume() throws CsiException {
+        List<VolumeAttributesClass> vacs = Manifests.ofKind(Manifests.examples(), VolumeAttributesClass.class);
+
+        assertThat(vacs).hasSizeGreaterThanOrEqualTo(2);
+        for (VolumeAttributesClass vac : vacs) {
+            assertThat(vac.getApiVersion()).isEqualTo("storage.k8s.io/v1");
+            assertThat(vac.getDriverName()).isEqualTo(Manifests.DRIVER);
+            assertThat(MutableParameters.volumeOptions(vac.getParameters())).as(vac.getMetadata().getName())
+                    .isNotEmpty();
+        }
+    }
+
+    @Test
+    void aVolumeAttributesClassThatTriesToChangeTheReplicaCountWouldFailNamingIt() {
+        VolumeAttributesClass vac = Manifests.ofKind(Manifests.parse("""
+                apiVersion: storage.k8s.io/v1
+                kind: VolumeAttributesClass
+                metadata:
+                  name: wider
+                driverName: glusterfs.converged.io
+                parameters:
+                  replica: "3"
+                """), VolumeAttributesClass.class).get(0);
+
+        assertThatThrownBy(() -> MutableParameters.volumeOptions(vac.getParameters()))
+                .isInstanceOf(CsiException.class)
+                .hasFieldOrPropertyWithValue("code", Status.Code.INVALID_ARGUMENT).hasMessageContaining("'replica'");
     }
 
     @Test
