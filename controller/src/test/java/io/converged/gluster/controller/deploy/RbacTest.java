@@ -13,8 +13,12 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Least privilege: the controller's ServiceAccount may do what the driver and its sidecars do, and no more. */
@@ -109,6 +113,57 @@ class RbacTest {
             assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.cluster("storage.k8s.io", "volumeattributesclasses", verb)))
                     .as(verb).isFalse();
         }
+    }
+
+    /**
+     * The README's RBAC table, row by row: {@code | ClusterRole `NAME` | where | resource: verb, verb;
+     * resource: verb | for |}.
+     */
+    private static Map<String, Set<String>> readmeGrants() {
+        Pattern row = Pattern.compile(
+                "\\|\\s*((?:Cluster)?Role) `([a-z-]+)` \\|\\s*([^|]+?)\\s*\\|\\s*([^|]+?)\\s*\\|");
+        Map<String, Set<String>> grants = new TreeMap<>();
+        Matcher m = row.matcher(Manifests.read(Manifests.ROOT.resolve("README.md")));
+        while (m.find()) {
+            Set<String> granted = new TreeSet<>();
+            for (String resource : m.group(4).split(";")) {
+                String[] parts = resource.split(":");
+                for (String verb : parts[1].split(",")) {
+                    granted.add(verb.strip() + " " + parts[0].strip());
+                }
+            }
+            String where = m.group(3).replace("`", "");
+            grants.put(m.group(1) + " " + m.group(2) + " in " + where, granted);
+        }
+        return grants;
+    }
+
+    @Test
+    void theReadmeRbacTableIsExactlyTheInstalledRolesAndTheirGrants() {
+        Map<String, Set<String>> installedGrants = new TreeMap<>();
+        for (ClusterRole role : Manifests.ofKind(installed, ClusterRole.class)) {
+            installedGrants.put("ClusterRole " + role.getMetadata().getName() + " in cluster",
+                    withoutGroups(role.getRules()));
+        }
+        for (Role role : Manifests.ofKind(installed, Role.class)) {
+            installedGrants.put("Role " + role.getMetadata().getName() + " in " + role.getMetadata().getNamespace(),
+                    withoutGroups(role.getRules()));
+        }
+
+        assertThat(readmeGrants()).isEqualTo(installedGrants);
+    }
+
+    /** Grants as {@code verb resource}, the API group left out (the README names resources alone). */
+    private static Set<String> withoutGroups(List<PolicyRule> rules) {
+        Set<String> grants = new TreeSet<>();
+        for (PolicyRule rule : rules) {
+            for (String resource : rule.getResources()) {
+                for (String verb : rule.getVerbs()) {
+                    grants.add(verb + " " + resource);
+                }
+            }
+        }
+        return grants;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.converged.gluster.tools.cli;
 
+import io.converged.gluster.csi.context.VolumeContext;
 import io.converged.gluster.csi.runtime.Driver;
 import io.converged.gluster.csi.v1.ControllerGetVolumeResponse;
 import io.converged.gluster.csi.v1.Volume;
@@ -14,6 +15,8 @@ final class PvDescription {
     @SuppressWarnings("deprecation")
     static String render(Volume volume, ControllerGetVolumeResponse answer) {
         Map<String, String> context = new TreeMap<>(volume.getVolumeContextMap());
+        // Not a PV attribute: ControllerGetVolume reports the options in force now, the PV keeps creation's.
+        String options = context.remove(VolumeContext.VOLUME_OPTIONS);
         StringBuilder out = new StringBuilder();
         row(out, "Name:", volume.getVolumeId());
         row(out, "Status:", answer.getStatus().getVolumeCondition().getAbnormal()
@@ -33,6 +36,9 @@ final class PvDescription {
         for (Map.Entry<String, String> attribute : context.entrySet()) {
             row(out, first ? "    VolumeAttributes:" : "", attribute.getKey() + "=" + attribute.getValue());
             first = false;
+        }
+        if (options != null) {
+            row(out, "Gluster options now:", options);
         }
         out.append("Events:                <none>\n");
         return out.toString();
