@@ -602,6 +602,30 @@ class PoolClaimsTest {
         assertThat(timeline).isEmpty();
     }
 
+    // ---------------------------------------------------------------- modify
+
+    @Test
+    void aVolumeAttributesClassOnAClaimIsRefusedNamingThePoolAndChangesNothing() throws Exception {
+        poolExists();
+        hasClaim(OnDelete.DELETE);
+
+        CsiException failure = failure(() -> claims.modify(ID, Map.of("performance.cache-size", "64MB")));
+
+        assertThat(failure.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(failure.getMessage()).contains("shared pool " + POOL, "cannot change per claim");
+        assertThat(timeline).isEmpty();
+        assertThat(gluster.writes()).isEmpty();
+    }
+
+    @Test
+    void modifyOfAClaimThatIsNotThereIsNotFound() throws Exception {
+        poolExists();
+
+        assertThat(failure(() -> claims.modify(ID, Map.of("performance.cache-size", "64MB"))).code())
+                .isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(timeline).isEmpty();
+    }
+
     @Test
     void expandOfAClaimThatIsNotThereOrOfAPoolThatIsNotThereIsNotFound() throws Exception {
         assertThat(failure(() -> claims.expand(ID, 2 * BYTES)).code()).isEqualTo(Status.Code.NOT_FOUND);
