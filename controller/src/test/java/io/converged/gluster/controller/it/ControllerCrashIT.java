@@ -1,31 +1,21 @@
 package io.converged.gluster.controller.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.runtime.Endpoint;
-import io.converged.gluster.csi.runtime.UnixChannel;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
-import io.converged.gluster.csi.testing.JarProcess;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
 import io.converged.gluster.csi.v1.CapacityRange;
-import io.converged.gluster.csi.v1.ControllerGrpc;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.Volume;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,8 +52,7 @@ class ControllerCrashIT {
 
     static Path peersFile;
     static GlusterCli gluster;
-    private static int kills;
-    private static int starts;
+    static ControllerJars jars;
 
     @BeforeAll
     static void pool() throws Exception {
@@ -74,52 +63,13 @@ class ControllerCrashIT {
         peersFile = dir.resolve("peers");
         Files.writeString(peersFile, pool.peersFileText());
         gluster = new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli());
+        jars = new ControllerJars(dir, peersFile);
     }
 
     @AfterAll
     static void figures() {
         System.out.printf("ControllerCrashIT: %d controller kills at a step, %d controller starts, %d round(s)%n",
-                kills, starts, ROUNDS);
-    }
-
-    /** A controller jar over its own socket; with a step, it halts right after that step. */
-    private static final class Controller implements AutoCloseable {
-        final JarProcess process;
-        final UnixChannel channel;
-        final ControllerGrpc.ControllerBlockingStub stub;
-
-        Controller(Step crashAt) throws Exception {
-            Path socket = dir.resolve("controller.sock");
-            Map<String, String> env = crashAt == null ? Map.of() : Map.of("GLUSTER_CSI_CRASH_AT", crashAt.name());
-            starts++;
-            process = JarProcess.start(JarProcess.jar("gluster-csi-controller.jar"),
-                    dir.resolve("controller-" + starts + ".log"), env, "--endpoint", "unix://" + socket,
-                    "--peers-file", peersFile.toString(), "--allowed-brick-roots", "/mnt");
-            process.awaitSocket(socket, Duration.ofSeconds(30));
-            channel = UnixChannel.open(new Endpoint(socket));
-            stub = ControllerGrpc.newBlockingStub(channel.channel());
-        }
-
-        ControllerGrpc.ControllerBlockingStub call() {
-            return stub.withDeadlineAfter(5, TimeUnit.MINUTES);
-        }
-
-        /** Makes the call that must kill the controller at its step; returns once the process is gone. */
-        void crashOn(Runnable call) throws Exception {
-            StatusRuntimeException lost = catchThrowableOfType(StatusRuntimeException.class, call::run);
-            assertThat(lost).as("the call dies with its controller").isNotNull();
-            assertThat(lost.getStatus().getCode()).as(lost.getStatus().toString()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(process.awaitExit(Duration.ofSeconds(30))).as("exit code of the halted controller")
-                    .isEqualTo(137);
-            assertThat(process.output()).contains("fault injection: halting after");
-            kills++;
-        }
-
-        @Override
-        public void close() {
-            channel.close();
-            process.close();
-        }
+                jars.kills(), jars.starts(), ROUNDS);
     }
 
     static CreateVolumeRequest request(String name, int replica) {
@@ -147,13 +97,13 @@ class ControllerCrashIT {
             for (Step step : CREATE_STEPS) {
                 String name = "crash-c-" + step.name().toLowerCase().replace('_', '-');
                 int replica = (step.ordinal() + round) % 2 == 0 ? 3 : 2;
-                try (Controller crashing = new Controller(step)) {
+                try (ControllerJars.Controller crashing = jars.start(step)) {
                     crashing.crashOn(() -> crashing.call().createVolume(request(name, replica)));
                 }
                 String id = "gcs-" + name;
                 assertThat(Files.exists(POOL.pool().peer(1).local(ROOT + "/" + id))).as("carved before " + step)
                         .isTrue();
-                try (Controller restarted = new Controller(null)) {
+                try (ControllerJars.Controller restarted = jars.start(null)) {
                     Volume volume = restarted.call().createVolume(request(name, replica)).getVolume();
                     assertThat(volume.getVolumeId()).isEqualTo(id);
                     assertThat(PoolAudit.volumes(gluster)).as("volumes after a kill at " + step).containsExactly(id);
@@ -179,10 +129,10 @@ class ControllerCrashIT {
         for (int round = 0; round < ROUNDS; round++) {
             for (Step step : CREATE_STEPS) {
                 String name = "crash-d-" + step.name().toLowerCase().replace('_', '-');
-                try (Controller crashing = new Controller(step)) {
+                try (ControllerJars.Controller crashing = jars.start(step)) {
                     crashing.crashOn(() -> crashing.call().createVolume(request(name, 3)));
                 }
-                try (Controller restarted = new Controller(null)) {
+                try (ControllerJars.Controller restarted = jars.start(null)) {
                     restarted.call().deleteVolume(delete("gcs-" + name));
                     restarted.call().deleteVolume(delete("gcs-" + name));
                 }
@@ -199,17 +149,17 @@ class ControllerCrashIT {
             for (Step step : DELETE_STEPS) {
                 String name = "crash-x-" + step.name().toLowerCase().replace('_', '-');
                 String id = "gcs-" + name;
-                try (Controller plain = new Controller(null)) {
+                try (ControllerJars.Controller plain = jars.start(null)) {
                     plain.call().createVolume(request(name, 3));
                 }
-                try (Controller crashing = new Controller(step)) {
+                try (ControllerJars.Controller crashing = jars.start(step)) {
                     crashing.crashOn(() -> crashing.call().deleteVolume(delete(id)));
                 }
                 if (step != Step.DELETED) {
                     assertThat(gluster.volumeInfo(id)).as("the volume is still recorded after a kill at " + step)
                             .isPresent();
                 }
-                try (Controller restarted = new Controller(null)) {
+                try (ControllerJars.Controller restarted = jars.start(null)) {
                     restarted.call().deleteVolume(delete(id));
                 }
                 assertPoolEmpty("the retried delete killed at " + step);
