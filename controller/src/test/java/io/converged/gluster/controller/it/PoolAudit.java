@@ -71,7 +71,7 @@ final class PoolAudit {
     }
 
     /** The claims of a pool as its first brick shows them: recorded, limited as recorded, nothing else. */
-    static List<String> claimProblems(GlusterCli gluster, String pool, Path brick)
+    static List<String> claimProblems(LocalGlusterPool peers, GlusterCli gluster, String pool, Path brick)
             throws GlusterException, IOException {
         List<String> problems = new ArrayList<>();
         for (Path entry : list(brick)) {
@@ -101,7 +101,8 @@ final class PoolAudit {
                 problems.add("pool " + pool + ": retained directory " + dir + " still has a limit");
             } else if (!retained && hard != recorded) {
                 problems.add("pool " + pool + ": claim " + dir + " records " + recorded + " bytes, its limit is "
-                        + hard);
+                        + hard + " (on the brick: limit attribute " + (limitSet(entry) ? "set" : "absent") + "; in"
+                        + " quota.conf of peer 1: " + inQuotaConf(peers.peer(1), pool, gfid(entry)) + ")");
             }
         }
         return problems;
@@ -183,6 +184,35 @@ final class PoolAudit {
             }
         }
         return problems;
+    }
+
+    private static String inQuotaConf(LocalGlusterPool.Peer peer, String pool, Optional<String> gfid)
+            throws IOException {
+        Path conf = peer.workingDir().resolve("vols").resolve(pool).resolve("quota.conf");
+        if (gfid.isEmpty() || !Files.isRegularFile(conf)) {
+            return "unknown";
+        }
+        return quotaConf(Files.readAllBytes(conf)).contains(gfid.get()) ? "yes" : "no";
+    }
+
+    /** The gfid of a directory on a brick, as UUID text. */
+    private static Optional<String> gfid(Path dir) {
+        try {
+            Process getfattr = new ProcessBuilder("getfattr", "--absolute-names", "-e", "hex", "-n", "trusted.gfid",
+                    "--", dir.toString()).start();
+            String out = new String(getfattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String hex = out.replaceAll("(?s).*trusted\\.gfid=(0x[0-9a-f]{32}).*", "$1");
+            if (getfattr.waitFor() != 0 || !hex.matches("0x[0-9a-f]{32}")) {
+                return Optional.empty();
+            }
+            return Optional.of(hex.substring(2, 10) + "-" + hex.substring(10, 14) + "-" + hex.substring(14, 18) + "-"
+                    + hex.substring(18, 22) + "-" + hex.substring(22));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The gfids (as UUID text) of a {@code quota.conf}'s entries. */
@@ -303,7 +333,7 @@ final class PoolAudit {
             }
             if (volume.started() && !volume.bricks().isEmpty()) {
                 Path brick = Path.of(volume.bricks().get(0).path());
-                problems.addAll(claimProblems(gluster, name, brick));
+                problems.addAll(claimProblems(pool, gluster, name, brick));
                 problems.addAll(limitProblems(pool, name, brick));
             }
         } else if (volume.started()) {
