@@ -18,6 +18,7 @@ import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
 import io.converged.gluster.controller.provision.VolumeRequest;
 import io.converged.gluster.csi.runtime.CsiException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -54,6 +55,8 @@ public final class PoolClaims implements VolumeBackend {
     static final String TRASH = ".csi-trash";
     /** Where archived claims are kept, renamed with the time of their deletion. */
     static final String ARCHIVE = ".csi-archive";
+    /** How old a measurement of a pool's free bytes may be and still let a claim in. */
+    static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
     /** A pool this process has found: its gluster description, and the locks its work takes. */
@@ -61,6 +64,8 @@ public final class PoolClaims implements VolumeBackend {
         final VolumeInfo info;
         /** Quota limits of this pool are set one at a time. */
         final Object quota = new Object();
+        /** The pool's free bytes as last measured, and when; null before the first measurement. */
+        volatile Measured free;
 
         Pool(VolumeInfo info) {
             this.info = info;
@@ -106,7 +111,7 @@ public final class PoolClaims implements VolumeBackend {
     private ProvisionedVolume create(Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
             boolean mayClearEmpty) throws CsiException {
         String dir = id.directory();
-        long free = files.freeBytes();
+        long free = roomFor(pool, files, request.capacityBytes());
         if (request.capacityBytes() > free && !files.read(dir).exists()) {
             throw CsiException.exhausted("shared pool " + id.pool() + " has " + free
                     + " bytes free, less than the " + request.capacityBytes() + " bytes asked for " + id);
@@ -143,6 +148,27 @@ public final class PoolClaims implements VolumeBackend {
         limit(pool, id, request.capacityBytes());
         LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool());
         return volume(pool.info, id, record);
+    }
+
+    /**
+     * The pool's free bytes, for the check that a claim fits: a measurement up to
+     * {@link #FREE_BYTES_MAX_AGE} old answers when the claim fits in it (limits are thin, the check is
+     * a guard against the absurd, and claims made one after another then cost no statfs each, which
+     * on Kubernetes is a pod exec); a claim is refused only on a fresh measurement.
+     */
+    private static long roomFor(Pool pool, PoolFiles files, long asked) throws CsiException {
+        Measured known = pool.free;
+        if (known != null && known.bytes() >= asked && System.nanoTime() - known.at() < FREE_BYTES_MAX_AGE.toNanos()) {
+            return known.bytes();
+        }
+        long at = System.nanoTime();
+        long free = files.freeBytes();
+        pool.free = new Measured(free, at);
+        return free;
+    }
+
+    /** Free bytes measured at a {@link System#nanoTime()}. */
+    private record Measured(long bytes, long at) {
     }
 
     /**

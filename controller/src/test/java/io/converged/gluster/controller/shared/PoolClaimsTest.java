@@ -332,6 +332,30 @@ class PoolClaimsTest {
     }
 
     @Test
+    void claimsMadeOneAfterAnotherMeasureThePoolOnce() throws Exception {
+        poolExists();
+        claims.create(request(REQUEST));
+        claims.create(request("pvc-second"));
+
+        assertThat(files().operations().stream().filter("space"::equals)).hasSize(1);
+    }
+
+    @Test
+    void aClaimLargerThanTheRoomLastMeasuredIsJudgedOnAFreshMeasurement() throws Exception {
+        poolExists();
+        claims.create(request(REQUEST));
+        files().free(150 * Capacity.GIB);
+
+        claims.create(request("pvc-second", 120 * Capacity.GIB, classOf()));
+        files().free(BYTES - 1);
+        CsiException failure = failure(() -> claims.create(request("pvc-third", 200 * Capacity.GIB, classOf())));
+
+        assertThat(failure.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(failure).hasMessageContaining(Long.toString(BYTES - 1));
+        assertThat(files().operations().stream().filter("space"::equals)).hasSize(3);
+    }
+
+    @Test
     void aRetriedCreateSucceedsThoughThePoolFilledUpSinceItsDirectoryWasMade() throws Exception {
         poolExists();
         claims.create(request(REQUEST));
