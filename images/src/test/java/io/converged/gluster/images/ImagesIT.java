@@ -54,7 +54,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * formed into a pool by the controller image in peers-file mode, which provisions a volume through
  * its CSI socket; the node image (the mount keeper and the node plugin, with a host kubelet directory
  * bind-mounted with shared propagation) stages and publishes it, and a file written through the
- * published path is on every brick. The peer image's own scripts are tried for real: a brick root
+ * published path is on every brick; a claim of a shared pool is made through the controller
+ * container's own FUSE mount of the pool. The peer image's own scripts are tried for real: a brick root
  * that is a plain directory is refused; readiness follows a stopped brick and pending heal; the
  * preStop hook stops a peer. The test pools' machine lock is held throughout (the addresses are
  * loopback ones another pool could use), and everything is removed afterwards, also on failure.
@@ -93,7 +94,8 @@ class ImagesIT {
     @BeforeAll
     void buildTheImagesAndStartThePool() throws Exception {
         // The build first, outside the lock: it uses no loopback address, and others' pools need not wait for it.
-        Path conf = ROOT.resolve("target/images/containers.conf");
+        String buildDir = System.getenv("IMAGES_BUILD_DIR");
+        Path conf = (buildDir == null ? ROOT.resolve("target/images") : Path.of(buildDir)).resolve("containers.conf");
         podman = new Podman(conf);
         long buildStart = System.nanoTime();
         CommandResult build = host.run(List.of(ROOT.resolve("deploy/images/build").toString()),
@@ -267,6 +269,33 @@ class ImagesIT {
 
     @Test
     @Order(6)
+    void aClaimOfASharedPoolIsADirectoryTheControllerImageMakesThroughItsOwnFuseMount() {
+        Volume claim = controller.createVolume(CreateVolumeRequest.newBuilder().setName(VOLUME_NAME + "-claim")
+                .addVolumeCapabilities(RWX).setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(32L << 20))
+                .putParameters("pool", "images-it-pool").build()).getVolume();
+        String pool = claim.getVolumeContextMap().get("pool");
+        String directory = claim.getVolumeContextMap().get("directory");
+
+        assertThat(pool).isEqualTo("images-it-pool");
+        for (int i = 1; i <= PEERS; i++) {
+            assertThat(peerDir(i).resolve("bricks").resolve(pool).resolve("brick").resolve(directory))
+                    .as("the claim on peer " + i + "'s brick of the pool").isDirectory();
+        }
+        CommandResult mounts = podman.exec(NAME + "controller", List.of("findmnt", "--noheadings", "--types",
+                "fuse.glusterfs", "--output", "SOURCE,TARGET"));
+        assertThat(mounts.stdout()).as("the pool mounted in the controller's container").contains(":/" + pool,
+                "/run/gluster-csi/pools/" + pool);
+
+        controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(claim.getVolumeId()).build());
+
+        for (int i = 1; i <= PEERS; i++) {
+            assertThat(peerDir(i).resolve("bricks").resolve(pool).resolve("brick").resolve(directory))
+                    .as("the deleted claim on peer " + i).doesNotExist();
+        }
+    }
+
+    @Test
+    @Order(7)
     void theVolumeIsUnpublishedUnstagedAndDeletedWithItsBricks() {
         String id = volume.getVolumeId();
         node.nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id)
@@ -284,7 +313,7 @@ class ImagesIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void thePreStopHookStopsEveryBrickAndDaemonOfItsPeerAndThenGlusterd() throws Exception {
         String name = "prestop-check";
         List<String> bricks = new ArrayList<>(List.of("volume", "create", name, "replica", "3"));
@@ -295,22 +324,24 @@ class ImagesIT {
         require(podman.gluster(peer(1), bricks.toArray(String[]::new)));
         require(podman.gluster(peer(1), "volume", "start", name));
         brickProcess(name, 2);
-        List<ProcessHandle> peer2 = glusterProcessesOf(2);
-        assertThat(peer2).as("glusterd, the brick and the self-heal daemon of peer 2").hasSizeGreaterThanOrEqualTo(3);
+        String peer2 = pidNamespace(peer(2));
+        assertThat(glusterProcessesIn(peer2)).as("glusterd, the bricks and the daemons of peer 2")
+                .hasSizeGreaterThanOrEqualTo(3);
 
         long start = System.nanoTime();
         CommandResult stop = podman.exec(peer(2), peerManifest.preStopCommand());
 
         assertThat(stop.exitCode()).as(stop.stdout() + stop.stderr()).isZero();
         assertThat(stop.stderr()).contains("stopping glusterfsd", brickRootOf(2) + "/" + name,
-                "stopping glusterfs", "shd/" + name, "glusterd stops on SIGTERM");
-        assertThat(glusterProcessesOf(2)).as("only glusterd is left").hasSize(1);
+                "stopping glusterfs", " shd/", "glusterd stops on SIGTERM");
+        assertThat(glusterProcessesIn(peer2)).as("only glusterd is left").extracting(ImagesIT::commandLine)
+                .singleElement().asString().contains("glusterd --no-daemon");
         // Then what kubelet does next: SIGTERM to the container (tini hands it to glusterd).
         podman.require("stop", "--time", Integer.toString(peerManifest.terminationGracePeriodSeconds()), peer(2));
         long took = seconds(start);
 
         assertThat(podman.state(peer(2))).isEqualTo("exited");
-        assertThat(glusterProcessesOf(2)).isEmpty();
+        assertThat(glusterProcessesIn(peer2)).isEmpty();
         assertThat(took).as("the hook and SIGTERM took %d s", took).isLessThan(10);
         assertThat(podman.logs(peer(2))).contains("received signum (15), shutting down");
         String status = podman.gluster(peer(1), "volume", "status", name).stdout();
@@ -486,22 +517,34 @@ class ImagesIT {
         return null;
     }
 
-    /** glusterd, bricks and gluster daemons of peer i (their command lines name its address). */
-    private static List<ProcessHandle> glusterProcessesOf(int i) {
-        String address = ADDRESS + i;
+    /** The PID namespace of a running container, as /proc names it ({@code pid:[INODE]}). */
+    private String pidNamespace(String container) throws IOException {
+        String pid = podman.require("inspect", "--format", "{{.State.Pid}}", container).strip();
+        return Files.readSymbolicLink(Path.of("/proc", pid, "ns", "pid")).toString();
+    }
+
+    /** The gluster processes (glusterd, bricks, daemons) running in a PID namespace. */
+    private static List<ProcessHandle> glusterProcessesIn(String namespace) {
         List<ProcessHandle> found = new ArrayList<>();
         for (Map.Entry<Long, List<String>> p : processes().entrySet()) {
             List<String> argv = p.getValue();
             if (argv.isEmpty() || !Path.of(argv.get(0)).getFileName().toString().startsWith("gluster")) {
                 continue;
             }
-            boolean ours = argv.stream().anyMatch(a -> a.equals(address) || a.endsWith("=" + address)
-                    || a.contains("." + address + "."));
-            if (ours) {
-                ProcessHandle.of(p.getKey()).filter(ImagesIT::running).ifPresent(found::add);
+            try {
+                if (Files.readSymbolicLink(Path.of("/proc", p.getKey().toString(), "ns", "pid")).toString()
+                        .equals(namespace)) {
+                    ProcessHandle.of(p.getKey()).filter(ImagesIT::running).ifPresent(found::add);
+                }
+            } catch (IOException e) {
+                // Gone while we looked.
             }
         }
         return found;
+    }
+
+    private static String commandLine(ProcessHandle handle) {
+        return String.join(" ", processes().getOrDefault(handle.pid(), List.of()));
     }
 
     private static boolean running(ProcessHandle handle) {
