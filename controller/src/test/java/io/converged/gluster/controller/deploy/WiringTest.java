@@ -229,8 +229,42 @@ class WiringTest {
         assertThat(hostPathOf(pod, glusterd, "/mnt/brick1")).isEqualTo(Path.of("/mnt/brick1"));
         assertThat(hostPathOf(pod, glusterd, "/var/lib/glusterd"))
                 .as("glusterd keeps its UUID and the pool across restarts").isEqualTo(Path.of("/var/lib/glusterd"));
-        assertThat(glusterd.getReadinessProbe().getExec().getCommand()).startsWith("/usr/sbin/gluster");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    }
+
+    @Test
+    void aPeerRefusesABrickRootThatIsNotAMountPointUnlessTheOperatorAllowsIt() {
+        Container glusterd = Manifests.container(peerPod(), "glusterfs");
+        Map<String, String> env = glusterd.getEnv().stream()
+                .collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+
+        assertThat(env).containsEntry("BRICK_ROOT_ALLOW_DIRECTORY", "false");
+        List<String> brickRoots = List.of(env.get("BRICK_ROOTS").split(","));
+        assertThat(brickRoots).as("every brick root the peer checks comes from the node").isNotEmpty()
+                .allSatisfy(root -> assertThat(hostPathOf(peerPod(), glusterd, root)).isEqualTo(Path.of(root)));
+        Container driver = Manifests.container(controllerPod(), "gluster-csi-controller");
+        assertThat(Manifests.requiredFlag(driver, "allowed-brick-roots").split(","))
+                .as("the controller carves bricks only in roots the peers check").containsExactlyInAnyOrderElementsOf(
+                        brickRoots);
+    }
+
+    @Test
+    void aRollingUpdateOfThePeersWaitsForEachOneToBeReadyAndStopsItCleanly() {
+        DaemonSet peers = Manifests.peers();
+        Container glusterd = Manifests.container(peerPod(), "glusterfs");
+
+        assertThat(peers.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+        assertThat(peers.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal())
+                .isEqualTo(1);
+        assertThat(glusterd.getReadinessProbe().getExec().getCommand()).containsExactly(
+                "/usr/local/bin/gluster-peer", "ready");
+        assertThat(glusterd.getReadinessProbe().getTimeoutSeconds())
+                .as("gluster-peer ready answers within 8 s").isGreaterThanOrEqualTo(10);
+        assertThat(glusterd.getLifecycle().getPreStop().getExec().getCommand()).containsExactly(
+                "/usr/local/bin/gluster-peer", "stop");
+        assertThat(peerPod().getTerminationGracePeriodSeconds())
+                .as("gluster-peer stop: up to 30 s for bricks and daemons, then glusterd on SIGTERM, and slack")
+                .isGreaterThanOrEqualTo(45L);
     }
 
     @Test
