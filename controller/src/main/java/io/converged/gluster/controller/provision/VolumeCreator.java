@@ -300,6 +300,23 @@ public final class VolumeCreator {
     }
 
     /**
+     * Whether every peer answers that it has no volume of that name. One glusterd's "does not exist"
+     * is not enough: a glusterd that has just restarted may not have caught up with its pool yet.
+     */
+    private static boolean absentOnEveryPeer(List<Peer> peers, String name) {
+        for (Peer peer : peers) {
+            try {
+                if (peer.gluster().volumeInfo(name).isPresent()) {
+                    return false;
+                }
+            } catch (GlusterException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Deletes the volume if gluster may have made it, then removes the carves. A volume directory that
      * was there before this call, in a create gluster refused, goes only if it is an empty carve (a crashed
      * call's): it may be a brick onDelete=retain kept, which gluster refuses as part of a volume.
@@ -319,11 +336,15 @@ public final class VolumeCreator {
                 }
                 cli.deleteVolume(name);
             } catch (CsiException e) {
-                // The volume stays, so its bricks must stay too: the next call for this name finds a
-                // whole volume and finishes it (without its bricks it could never start again).
-                LOG.warning("rollback could not delete volume " + name + ": " + e.getMessage()
-                        + "; its bricks are kept and the next call for this name finishes it");
-                return;
+                if (!(e instanceof GlusterException g && g.is(GlusterException.Kind.VOLUME_NOT_FOUND)
+                        && absentOnEveryPeer(peers, name))) {
+                    // The volume stays, so its bricks must stay too: the next call for this name finds a
+                    // whole volume and finishes it (without its bricks it could never start again).
+                    LOG.warning("rollback could not delete volume " + name + ": " + e.getMessage()
+                            + "; its bricks are kept and the next call for this name finishes it");
+                    return;
+                }
+                // The create never made it anywhere: the carves are only ours and go.
             }
         }
         for (Peer peer : carved) {

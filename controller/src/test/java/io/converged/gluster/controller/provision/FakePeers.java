@@ -404,7 +404,7 @@ final class FakePeers implements PeerSource {
         }
     }
 
-    private static Answer renamed(String fixture, String from, String to) {
+    static Answer renamed(String fixture, String from, String to) {
         return ok(fixture(fixture).replace("<name>" + from + "</name>", "<name>" + to + "</name>"));
     }
 

@@ -227,6 +227,33 @@ class VolumeCreatorTest {
     }
 
     @Test
+    void aCreateThatFailedWithoutMakingTheVolumeAnywhereHasItsCarvesRemovedThoughItsDeleteFindsNoVolume()
+            throws Exception {
+        peers.when(gluster("volume", "create"), refused("Glusterfs is not supported on brick: 10.0.0.2:" + BRICK
+                        + ". Setting extended attributes failed, reason: Operation not supported."))
+                .when(gluster("volume", "delete"), answer("delete-notfound.xml"));
+
+        CsiException failure = failure(request());
+
+        assertThat(peers.writes()).containsExactly(carve(1), carve(2), carve(3), CREATE, STOP_FORCE, DELETE,
+                removeBrick(1), removeBrick(2), removeBrick(3));
+        assertThat(failure.code()).isEqualTo(Status.Code.INTERNAL);
+    }
+
+    @Test
+    void aRollbackWhoseDeleteFindsNoVolumeKeepsTheBricksWhileAnotherPeerStillListsIt() throws Exception {
+        // One glusterd's "does not exist" (it may have just restarted) does not prove the pool has no such volume.
+        peers.when(gluster("volume", "create"), refused("Glusterfs is not supported on brick: 10.0.0.2:" + BRICK
+                        + ". Setting extended attributes failed, reason: Operation not supported."))
+                .when(gluster("volume", "delete"), answer("delete-notfound.xml"))
+                .when(3, gluster("volume", "info", VOLUME), FakePeers.renamed("info-va.xml", "va", VOLUME));
+
+        failure(request());
+
+        assertThat(peers.writes()).containsExactly(carve(1), carve(2), carve(3), CREATE, STOP_FORCE, DELETE);
+    }
+
+    @Test
     void aCarveThatFailsOnTheSecondPeerRemovesTheFirstPeersBrickAndCreatesNothing() throws Exception {
         peers.when(2, command("mkdir"), exit(1, "mkdir: cannot create directory '" + DIR + "': Permission denied"));
 
