@@ -154,11 +154,14 @@ public final class PoolClaims implements VolumeBackend {
      * The pool's free bytes, for the check that a claim fits: a measurement up to
      * {@link #FREE_BYTES_MAX_AGE} old answers when the claim fits in it (limits are thin, the check is
      * a guard against the absurd, and claims made one after another then cost no statfs each, which
-     * on Kubernetes is a pod exec); a claim is refused only on a fresh measurement.
+     * through FUSE asks every brick); a claim is refused only on a fresh measurement. The mount is
+     * checked either way: a claim's directory made under a mount that went away would land on the
+     * peer's own disk, out of gluster's sight.
      */
     private static long roomFor(Pool pool, PoolFiles files, long asked) throws CsiException {
         Measured known = pool.free;
         if (known != null && known.bytes() >= asked && System.nanoTime() - known.at() < FREE_BYTES_MAX_AGE.toNanos()) {
+            files.verify();
             return known.bytes();
         }
         long at = System.nanoTime();

@@ -341,6 +341,18 @@ class PoolClaimsTest {
     }
 
     @Test
+    void aClaimMadeOnTheRoomLastMeasuredStillFindsAMountThatWentAwayBeforeItMakesItsDirectory() throws Exception {
+        poolExists();
+        claims.create(request(REQUEST));
+        files().goneBefore("verify");
+
+        claims.create(request("pvc-second"));
+
+        assertThat(timeline).containsSubsequence("remount " + POOL, "mkdir gcs-pvc-second");
+        assertThat(files().operations().stream().filter("space"::equals)).hasSize(1);
+    }
+
+    @Test
     void aClaimLargerThanTheRoomLastMeasuredIsJudgedOnAFreshMeasurement() throws Exception {
         poolExists();
         claims.create(request(REQUEST));
