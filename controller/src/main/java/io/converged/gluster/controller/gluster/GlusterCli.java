@@ -225,6 +225,55 @@ public final class GlusterCli {
         return limits.stream().filter(l -> l.path().equals(path)).findFirst();
     }
 
+    /**
+     * {@code volume quota V list PATH...}: the limit lines of several paths in one call (gluster takes
+     * them all at once); a path without a limit has no line.
+     */
+    public List<QuotaLimit> quotaList(String volume, List<String> paths) throws GlusterException {
+        if (paths.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(List.of("volume", "quota", GlusterNames.requireVolume(volume), "list"));
+        paths.forEach(path -> args.add(GlusterNames.requirePath(path)));
+        return GlusterXml.quotaList(execute(args)).stream().filter(l -> paths.contains(l.path())).toList();
+    }
+
+    // ---------------------------------------------------------------- heal
+
+    /** Where Debian and the RPM builds put glfsheal, the program behind {@code volume heal V info}. */
+    static final List<String> GLFSHEAL = List.of("/usr/lib/x86_64-linux-gnu/glusterfs/glfsheal",
+            "/usr/lib/aarch64-linux-gnu/glusterfs/glfsheal", "/usr/libexec/glusterfs/glfsheal",
+            "/usr/lib/glusterfs/glfsheal");
+
+    /**
+     * {@code volume heal V info summary}: each brick's heal backlog and split-brain entries. The volume
+     * must be a started replicated one. The CLI runs glfsheal against the default glusterd socket and
+     * does not pass its own {@code --glusterd-sock} on, so when this CLI talks to another socket (peers
+     * on one machine) glfsheal is run here directly with that socket, and its text is read instead of XML.
+     */
+    public HealSummary healSummary(String volume) throws GlusterException {
+        GlusterNames.requireVolume(volume);
+        Optional<String> socket = prefix.stream().filter(a -> a.startsWith("--glusterd-sock="))
+                .map(a -> a.substring("--glusterd-sock=".length())).findFirst();
+        if (socket.isEmpty()) {
+            return GlusterXml.healSummary(volume, execute(List.of("volume", "heal", volume, "info", "summary")));
+        }
+        String glfsheal = GLFSHEAL.stream().filter(p -> java.nio.file.Files.isExecutable(Path.of(p))).findFirst()
+                .orElse(GLFSHEAL.get(0));
+        String command = "glfsheal " + volume + " info-summary";
+        CommandResult result;
+        try {
+            result = runner.run(List.of(glfsheal, volume, "info-summary", "glusterd-sock", socket.get()), timeout);
+        } catch (CommandException e) {
+            throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on "
+                    + runner.describe() + ": " + e.getMessage(), e);
+        }
+        if (HealText.isSummary(result.stdout())) {
+            return HealText.parse(volume, result.stdout());
+        }
+        throw GlusterErrors.classify(result.message(), 0, command + " (exit " + result.exitCode() + ")");
+    }
+
     // ---------------------------------------------------------------- running
 
     /**

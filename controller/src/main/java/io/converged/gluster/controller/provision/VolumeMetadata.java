@@ -45,14 +45,18 @@ public final class VolumeMetadata {
     }
 
     /**
-     * The request name as stored: gluster option values cannot hold spaces or control characters
-     * reliably, so anything outside a safe set is percent-encoded.
+     * The request name as stored. The CSI spec allows any name, but gluster option values cannot hold
+     * spaces or control characters reliably, and the CLI guard refuses a value that starts with '-'
+     * (gluster would read it as a flag): anything outside letters, digits and {@code - _ .} is
+     * percent-encoded, and so is a leading '-'. Names stored before the leading '-' was encoded could
+     * not start with one, so every stored name still compares equal.
      */
     static String requestNameValue(String requestName) {
         StringBuilder value = new StringBuilder();
         for (byte b : requestName.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if (c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
+            boolean leadingDash = c == '-' && value.isEmpty();
+            if (c < 128 && !leadingDash && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
                 value.append(c);
             } else {
                 value.append('%').append(String.format("%02X", b & 0xff));
