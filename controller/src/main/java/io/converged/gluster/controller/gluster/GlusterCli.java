@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
@@ -189,6 +190,33 @@ public final class GlusterCli {
         }
         execute(List.of("volume", "quota", GlusterNames.requireVolume(volume), "limit-usage",
                 GlusterNames.requirePath(path), Long.toString(bytes)));
+    }
+
+    /**
+     * {@code limit-usage}, then {@code quota list PATH} to see that gluster shows the limit; set once more
+     * when it does not. A CreateVolume answered OK while a peer's glusterd restarted once left a volume
+     * without its limit: a limit is only taken as set once gluster shows it.
+     *
+     * @throws GlusterException of kind {@link GlusterException.Kind#LIMIT_NOT_SHOWN} (UNAVAILABLE) when
+     *     gluster still does not show it after the second try
+     */
+    public void setQuotaLimit(String volume, String path, long bytes) throws GlusterException {
+        OptionalLong shown = OptionalLong.empty();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            quotaLimitUsage(volume, path, bytes);
+            shown = quotaList(volume, path).map(QuotaLimit::hardLimitBytes).orElse(OptionalLong.empty());
+            if (shown.isPresent() && shown.getAsLong() == bytes) {
+                return;
+            }
+            int tried = attempt;
+            OptionalLong seen = shown;
+            LOG.warning(() -> "gluster on " + runner.describe() + " does not show the limit of " + bytes + " bytes on "
+                    + volume + ":" + path + " it accepted (attempt " + tried + "; it shows "
+                    + (seen.isPresent() ? seen.getAsLong() + " bytes" : "none") + ")");
+        }
+        throw new GlusterException(GlusterException.Kind.LIMIT_NOT_SHOWN, "gluster does not show the quota limit of "
+                + bytes + " bytes on " + volume + ":" + path + " after setting it twice (it shows "
+                + (shown.isPresent() ? shown.getAsLong() + " bytes" : "none") + ")", 0);
     }
 
     /** {@code volume quota V remove PATH}: the path has no limit afterwards; one that had none is success. */

@@ -55,7 +55,7 @@ public final class GlusterVolumes implements VolumeBackend {
         }
         try {
             GlusterCli cli = trusted.answering(peers);
-            cli.quotaLimitUsage(volumeId, VolumeCreator.ROOT, bytes);
+            cli.setQuotaLimit(volumeId, VolumeCreator.ROOT, bytes);
             cli.setOptions(volumeId, Map.of(VolumeMetadata.CAPACITY, Long.toString(bytes)));
         } catch (CsiException e) {
             throw CsiException.during("expanding volume " + volumeId, e);

@@ -2,6 +2,7 @@ package io.converged.gluster.controller.provision;
 
 import io.converged.gluster.csi.runtime.CsiException;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -48,7 +49,10 @@ public enum QuotaEnforcement {
 
     /** The volume options that set it, in one {@code volume set} with the rest of the metadata. */
     public Map<String, String> options() {
-        return Map.of(SOFT_TIMEOUT, Integer.toString(softSeconds), HARD_TIMEOUT, Integer.toString(hardSeconds));
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(SOFT_TIMEOUT, Integer.toString(softSeconds));
+        options.put(HARD_TIMEOUT, Integer.toString(hardSeconds));
+        return options;
     }
 
     /** Whether gluster shows this enforcement's timeouts on a volume with these options. */

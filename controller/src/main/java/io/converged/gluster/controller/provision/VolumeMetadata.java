@@ -21,6 +21,8 @@ public final class VolumeMetadata {
     static final String PVC_NAME = "user.csi.pvc-name";
     static final String PVC_NAMESPACE = "user.csi.pvc-namespace";
     static final String PV_NAME = "user.csi.pv-name";
+    /** The class's {@code quotaEnforcement}; absent on volumes made before it existed, which count as strict. */
+    static final String QUOTA_ENFORCEMENT = "user.csi.quota-enforcement";
     /** {@code pool} on a shared pool's volume; absent on a dedicated volume. */
     static final String LAYOUT = "user.csi.layout";
     static final String POOL_LAYOUT = "pool";
@@ -41,6 +43,8 @@ public final class VolumeMetadata {
         p.pvcName().ifPresent(v -> options.put(PVC_NAME, v));
         p.pvcNamespace().ifPresent(v -> options.put(PVC_NAMESPACE, v));
         p.pvName().ifPresent(v -> options.put(PV_NAME, v));
+        options.put(QUOTA_ENFORCEMENT, p.quotaEnforcement().value());
+        options.putAll(p.quotaEnforcement().options());
         return options;
     }
 
@@ -66,11 +70,13 @@ public final class VolumeMetadata {
     }
 
     /** The options to set on a new shared pool's volume: who made it, that it is a pool, where its bricks are. */
-    public static Map<String, String> forNewPool(String brickRoot) {
+    public static Map<String, String> forNewPool(String brickRoot, QuotaEnforcement enforcement) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put(DRIVER, Driver.NAME);
         options.put(LAYOUT, POOL_LAYOUT);
         options.put(BRICK_ROOT, brickRoot);
+        options.put(QUOTA_ENFORCEMENT, enforcement.value());
+        options.putAll(enforcement.options());
         return options;
     }
 
@@ -112,6 +118,21 @@ public final class VolumeMetadata {
         }
         // An unreadable value must never lose data: keep the bricks.
         return OnDelete.RETAIN;
+    }
+
+    /**
+     * How strictly the volume's quota must hold: what its class asked, or strict for a volume made before
+     * the parameter existed (or with a value this driver does not know).
+     */
+    public static QuotaEnforcement quotaEnforcement(Map<String, String> options) {
+        String value = options.get(QUOTA_ENFORCEMENT);
+        return value == null ? QuotaEnforcement.STRICT
+                : QuotaEnforcement.find(value).orElse(QuotaEnforcement.STRICT);
+    }
+
+    /** The option that records the enforcement, for a volume that does not record it yet. */
+    public static Map<String, String> recordEnforcement(QuotaEnforcement enforcement) {
+        return Map.of(QUOTA_ENFORCEMENT, enforcement.value());
     }
 
     public static String brickRoot(Map<String, String> options) {

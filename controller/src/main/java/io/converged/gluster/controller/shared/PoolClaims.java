@@ -249,7 +249,7 @@ public final class PoolClaims implements VolumeBackend {
         List<Peer> peers = trusted.peers();
         synchronized (pool.quota) {
             trusted.ask(peers, cli -> {
-                cli.quotaLimitUsage(id.pool(), "/" + id.directory(), bytes);
+                cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes);
                 return null;
             });
         }
