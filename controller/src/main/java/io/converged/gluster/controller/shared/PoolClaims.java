@@ -1,18 +1,22 @@
 package io.converged.gluster.controller.shared;
 
+import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.peer.Peer;
 import io.converged.gluster.controller.placement.Placement;
 import io.converged.gluster.controller.provision.Differences;
+import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Gids;
-import io.converged.gluster.controller.provision.GlusterVolumes;
+import io.converged.gluster.controller.provision.Conditions;
 import io.converged.gluster.controller.provision.ProvisionedVolume;
+import io.converged.gluster.controller.provision.QuotaEnforcement;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeHealth;
+import io.converged.gluster.controller.provision.VolumeWatch;
 import io.converged.gluster.controller.provision.VolumeMetadata;
 import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
 import io.converged.gluster.controller.provision.VolumeRequest;
@@ -419,33 +423,27 @@ public final class PoolClaims implements VolumeBackend {
     @Override
     public VolumeHealth health(String volumeId) throws CsiException {
         ClaimId id = claimId(volumeId);
-        Pool pool = existing(id.pool()).orElseThrow(() -> notFound(id));
+        existing(id.pool()).orElseThrow(() -> notFound(id));
         List<Peer> peers = trusted.peers();
         VolumeInfo info = trusted.ownPool(peers, id.pool());
-        if (!info.started()) {
-            return GlusterVolumes.notStarted(info);
-        }
-        VolumeHealth health = GlusterVolumes.health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(id.pool())));
-        return health.abnormal() ? new VolumeHealth(true, "shared pool " + pool.info.name() + ": " + health.message())
-                : health;
+        VolumeHealth pool = info.started() ? trusted.onAnyPeer(peers, cli -> Conditions.of(info,
+                cli.volumeStatus(id.pool()), VolumeWatch.healOf(cli, info))) : Conditions.notStarted(info);
+        return Conditions.ofClaim(id.pool(), pool);
     }
 
+    /** Claims' conditions are their pools' (see {@link Layouts}, which asks gluster once for every volume). */
     @Override
-    public Map<String, VolumeHealth> healthOfAll() throws CsiException {
+    public Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> volumes) throws CsiException {
         List<Peer> peers = trusted.peers();
-        Map<String, VolumeHealth> health = new HashMap<>();
-        for (VolumeInfo info : trusted.allVolumes(peers)) {
-            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info)) {
-                continue;
-            }
-            VolumeHealth condition = info.started()
-                    ? GlusterVolumes.health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(info.name())))
-                    : GlusterVolumes.notStarted(info);
-            for (ProvisionedVolume claim : claimsOf(info)) {
-                health.put(claim.id(), condition);
-            }
-        }
-        return health;
+        TrustedPool.Answer<List<VolumeInfo>> infos = trusted.ask(peers, cli -> cli.volumeInfoAll());
+        Map<String, io.converged.gluster.controller.gluster.VolumeStatus> statuses = new HashMap<>();
+        infos.peer().gluster().volumeStatusAll().forEach(s -> statuses.put(s.name(), s));
+        return Conditions.of(volumes, infos.value(), statuses, VolumeWatch.Snapshot.NONE);
+    }
+
+    /** The claims of a pool gluster has, as its mount shows them (for the background watch). */
+    public List<ProvisionedVolume> claims(VolumeInfo pool) throws CsiException {
+        return claimsOf(pool);
     }
 
     /**
