@@ -446,6 +446,100 @@ public final class PoolClaims implements VolumeBackend {
         return claimsOf(pool);
     }
 
+    // ---------------------------------------------------------------- quota repairs
+
+    /** Paths listed per {@code quota list} call: gluster takes them all in one argv. */
+    private static final int LIST_CHUNK = 200;
+
+    @Override
+    public List<String> quotaSuspects() throws CsiException {
+        List<Peer> peers = trusted.peers();
+        List<String> suspects = new ArrayList<>();
+        for (VolumeInfo info : trusted.allVolumes(peers)) {
+            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info) || !info.started()) {
+                continue;
+            }
+            List<ProvisionedVolume> claims = claimsOf(info);
+            if (claims.isEmpty()) {
+                continue;
+            }
+            if (poolProblem(info).isPresent()) {
+                suspects.add(claims.get(0).id());
+                continue;
+            }
+            Map<String, Long> shown = limitsOf(peers, info.name(), claims);
+            for (ProvisionedVolume claim : claims) {
+                Long limit = shown.get("/" + claim.directory());
+                if (limit == null || limit != claim.capacityBytes()) {
+                    suspects.add(claim.id());
+                }
+            }
+        }
+        return suspects;
+    }
+
+    @Override
+    public Optional<String> repairQuota(String volumeId) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        Optional<Pool> pool = existing(id.pool());
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Peer> peers = trusted.peers();
+        VolumeInfo info = trusted.ownPool(peers, id.pool());
+        List<String> repaired = new ArrayList<>();
+        Optional<String> poolProblem = poolProblem(info);
+        if (poolProblem.isPresent()) {
+            QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(info.options());
+            trusted.ask(peers, cli -> {
+                if (!"on".equals(info.options().get("features.quota"))) {
+                    cli.quotaEnable(id.pool());
+                }
+                if (!enforcement.setOn(info.options())) {
+                    cli.quotaTimeouts(id.pool(), enforcement.softSeconds(), enforcement.hardSeconds());
+                }
+                return null;
+            });
+            repaired.add("shared pool " + id.pool() + ": " + poolProblem.get());
+        }
+        Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> claim(files, id));
+        if (record.isPresent()) {
+            long bytes = record.get().capacityBytes();
+            Long shown = limitsOf(peers, id.pool(), List.of(volume(info, id, record.get()))).get("/" + id.directory());
+            if (shown == null || shown != bytes) {
+                limit(pool.get(), id, bytes);
+                repaired.add("claim " + id + ": " + (shown == null ? "its limit of " + bytes + " bytes was missing"
+                        : "its limit was " + shown + " bytes, not " + bytes));
+            }
+        }
+        return repaired.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", repaired) + "; repaired");
+    }
+
+    /** What is wrong with a pool's own quota settings (quota off, timeouts not its enforcement's); empty if none. */
+    private static Optional<String> poolProblem(VolumeInfo info) {
+        Map<String, String> options = info.options();
+        if (!"on".equals(options.get("features.quota"))) {
+            return Optional.of("quota was off");
+        }
+        QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
+        return enforcement.setOn(options) ? Optional.empty()
+                : Optional.of("its quota timeouts were not those of quotaEnforcement " + enforcement.value());
+    }
+
+    /** The hard limits gluster shows for the claims' directories, by path, in one call per {@value #LIST_CHUNK}. */
+    private Map<String, Long> limitsOf(List<Peer> peers, String pool, List<ProvisionedVolume> claims)
+            throws CsiException {
+        List<String> paths = claims.stream().map(c -> "/" + c.directory()).toList();
+        Map<String, Long> shown = new HashMap<>();
+        for (int from = 0; from < paths.size(); from += LIST_CHUNK) {
+            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + LIST_CHUNK));
+            for (QuotaLimit limit : trusted.onAnyPeer(peers, cli -> cli.quotaList(pool, chunk))) {
+                limit.hardLimitBytes().ifPresent(bytes -> shown.put(limit.path(), bytes));
+            }
+        }
+        return shown;
+    }
+
     /**
      * Room for a claim of the class now: the pool's free space, or for a pool not made yet, the
      * largest brick placement could give it.

@@ -353,6 +353,11 @@ final class FakePeers implements PeerSource {
         };
     }
 
+    /** Gluster no longer shows the limit it accepted on this path (as after a peer's glusterd resynced). */
+    void forgetLimit(String volume, String path) {
+        limits.remove(volume + ":" + path);
+    }
+
     private Answer quota(List<String> args) {
         String name = args.get(2);
         return switch (args.get(3)) {

@@ -115,6 +115,12 @@ public final class FakeTrustedPool {
     }
 
     /** Whether gluster has a volume of that name now. */
+    /** Gluster forgot the limit of this path of the volume: quota list shows it without one (N/A). */
+    public FakeTrustedPool lostLimit(String volume, String path) {
+        peers.forgetLimit(volume, path);
+        return this;
+    }
+
     public boolean hasVolumeNamed(String name) {
         return peers.volumeNames().contains(name);
     }

@@ -205,6 +205,21 @@ class PoolClaimsTest {
     }
 
     @Test
+    void aClaimWhoseLimitGlusterLostIsASuspectAndItsRepairSetsTheLimitAgain() throws Exception {
+        poolExists();
+        claims.create(request(REQUEST));
+        claims.create(request("pvc-b"));
+        gluster.lostLimit(POOL, "/" + DIR);
+
+        List<String> suspects = claims.quotaSuspects();
+        assertThat(suspects).containsExactly(ID);
+        int mark = gluster.log().size();
+        assertThat(claims.repairQuota(ID)).hasValueSatisfying(m -> assertThat(m)
+                .isEqualTo("claim " + ID + ": its limit of " + BYTES + " bytes was missing; repaired"));
+        assertThat(gluster.log().subList(mark, gluster.log().size())).contains(limit(DIR, BYTES));
+    }
+
+    @Test
     void aControllerThatFindsThePoolMadeBeforeWritesNothingToGlusterButTheClaimsLimit() throws Exception {
         poolExists();
 
