@@ -106,12 +106,14 @@ class VolumeHealthIT {
         }
         metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
         Path jar = Path.of("..", "controller", "target", "gluster-csi-controller.jar").toAbsolutePath().normalize();
-        controllerProcess = JarProcess.start(jar, dir.resolve("controller.log"), "--endpoint", "unix://" + controllerSocket, "--peers-file",
-                peers.toString(), "--allowed-brick-roots", "/mnt", "--metrics-address", "127.0.0.1:" + port,
+        controllerProcess = JarProcess.start(jar, dir.resolve("controller.log"), "--endpoint",
+                "unix://" + controllerSocket, "--peers-file", peers.toString(), "--allowed-brick-roots", "/mnt",
+                "--metrics-address", "127.0.0.1:" + port,
                 "--health-interval", "1", "--quota-check-interval", "2");
         controllerProcess.awaitSocket(controllerSocket, Duration.ofSeconds(30));
         controllerChannel = UnixChannel.open(new Endpoint(controllerSocket));
-        controller = ControllerGrpc.newBlockingStub(controllerChannel.channel()).withDeadlineAfter(10, TimeUnit.MINUTES);
+        controller = ControllerGrpc.newBlockingStub(controllerChannel.channel())
+                .withDeadlineAfter(10, TimeUnit.MINUTES);
 
         Path nodeSocket = dir.resolve("node.sock");
         NodeMain command = new NodeMain();
@@ -233,7 +235,8 @@ class VolumeHealthIT {
         }
         Pattern bare = Pattern.compile("^" + Pattern.quote(name) + " (\\S+)$", Pattern.MULTILINE);
         Matcher b = bare.matcher(text);
-        return labels.isEmpty() && b.find() ? OptionalDouble.of(Double.parseDouble(b.group(1))) : OptionalDouble.empty();
+        return labels.isEmpty() && b.find() ? OptionalDouble.of(Double.parseDouble(b.group(1)))
+                : OptionalDouble.empty();
     }
 
     /** Waits up to the limit for the check to hold; fails with what was seen last. */

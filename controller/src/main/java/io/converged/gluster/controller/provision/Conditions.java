@@ -42,7 +42,8 @@ public final class Conditions {
             abnormal = true;
             int online = total - offline.size();
             parts.add(offline.size() + " of " + total + " bricks offline: " + String.join(", ", offline)
-                    + (online == 0 ? "; the volume cannot serve data" : "; the volume serves from the remaining replicas"));
+                    + (online == 0 ? "; the volume cannot serve data"
+                    : "; the volume serves from the remaining replicas"));
         }
         if (heal.isPresent()) {
             long splitBrain = heal.get().splitBrainEntries();

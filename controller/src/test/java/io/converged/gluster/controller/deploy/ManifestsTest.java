@@ -162,7 +162,8 @@ class ManifestsTest {
                 .collect(Collectors.toMap(Manifests.Image::name, Function.identity()));
 
         assertThat(Map.of("csi-provisioner", "v5.", "csi-resizer", "v1.", "csi-node-driver-registrar", "v2.",
-                "livenessprobe", "v2.", "csi-external-health-monitor-controller", "v0.18.")).allSatisfy((name, major) -> {
+                "livenessprobe", "v2.", "csi-external-health-monitor-controller", "v0.18."))
+                .allSatisfy((name, major) -> {
                     assertThat(pins.get(name).newName()).isEqualTo("registry.k8s.io/sig-storage/" + name);
                     assertThat(pins.get(name).newTag()).startsWith(major).matches("v\\d+\\.\\d+\\.\\d+");
                 });

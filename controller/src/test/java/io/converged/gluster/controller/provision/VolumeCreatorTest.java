@@ -292,7 +292,8 @@ class VolumeCreatorTest {
         int writes = peers.writes().size();
         ProvisionedVolume again = creator().create(request);
 
-        assertThat(peers.writes()).anyMatch(w -> w.contains(" user.csi.request-name %2D-force%2C%20a%3Db%20%27%C3%A9%27 "));
+        assertThat(peers.writes())
+                .anyMatch(w -> w.contains(" user.csi.request-name %2D-force%2C%20a%3Db%20%27%C3%A9%27 "));
         assertThat(peers.writes()).hasSize(writes);
         assertThat(again.id()).isEqualTo(made.id());
         assertThat(again.requestName()).isEqualTo(hostile);
