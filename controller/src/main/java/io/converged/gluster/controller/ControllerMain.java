@@ -1,6 +1,7 @@
 package io.converged.gluster.controller;
 
 import io.converged.gluster.controller.csi.ControllerService;
+import io.converged.gluster.controller.csi.QuotaRepairs;
 import io.converged.gluster.controller.peer.PeerSource;
 import io.converged.gluster.controller.peer.PeersFile;
 import io.converged.gluster.controller.peer.PoolFormation;
@@ -12,7 +13,9 @@ import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeCreator;
+import io.converged.gluster.controller.provision.VolumeMetrics;
 import io.converged.gluster.controller.provision.VolumeRemover;
+import io.converged.gluster.controller.provision.VolumeWatch;
 import io.converged.gluster.controller.shared.PoolClaims;
 import io.converged.gluster.controller.shared.PoolMetrics;
 import io.converged.gluster.controller.shared.PoolMounts;
@@ -22,6 +25,7 @@ import io.converged.gluster.csi.runtime.Readiness;
 import io.converged.gluster.csi.runtime.ServerLauncher;
 import io.converged.gluster.csi.runtime.ServerOptions;
 import io.converged.gluster.csi.runtime.UsageException;
+import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.grpc.BindableService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
@@ -92,6 +96,18 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                     + " gluster commands on. Default: ${DEFAULT-VALUE}")
     private String poolMountRoot;
 
+    @Option(names = "--health-interval", defaultValue = "60", paramLabel = "SECONDS",
+            description = "seconds between rounds of gathering each volume's bricks online, heal backlog, split-brain"
+                    + " entries and quota use for /metrics and ListVolumes (a scrape never asks gluster)."
+                    + " Default: ${DEFAULT-VALUE}")
+    private int healthSeconds;
+
+    @Option(names = "--quota-check-interval", defaultValue = "300", paramLabel = "SECONDS",
+            description = "seconds between checks that every volume's quota limit, quota and quota timeouts are as"
+                    + " promised (each one missing is set again, logged and counted); the first check runs at"
+                    + " start. Default: ${DEFAULT-VALUE}")
+    private int quotaCheckSeconds;
+
     @Option(names = "--allowed-brick-roots", defaultValue = "/mnt", split = ",", paramLabel = "DIR[,DIR...]",
             description = "directories a StorageClass brickRoot must lie in. Default: ${DEFAULT-VALUE}")
     private List<String> allowedBrickRoots;
@@ -119,8 +135,16 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             throw new UsageException("--pool-mount-root needs an absolute directory without '..', got '"
                     + poolMountRoot + "'");
         }
+        if (healthSeconds < 1 || quotaCheckSeconds < 1) {
+            throw new UsageException("--health-interval and --quota-check-interval must be at least 1 second");
+        }
         Backend backend = backend(peers, roots, poolMountRoot, crashSwitch(System.getenv(CRASH_AT)));
-        ControllerService controller = new ControllerService(backend.volumes(), roots);
+        VolumeLocks locks = new VolumeLocks();
+        ControllerService controller = new ControllerService(backend.volumes(), roots, locks);
+        VolumeWatch watch = new VolumeWatch(backend.trusted(), backend.pools()::claims,
+                Duration.ofSeconds(healthSeconds), Clock.systemUTC());
+        backend.dedicated().healFrom(watch);
+        QuotaRepairs repairs = new QuotaRepairs(backend.volumes(), locks, Duration.ofSeconds(quotaCheckSeconds));
         PeersReadiness readiness = new PeersReadiness(backend.trusted()::peersAnswering, peers::describe,
                 Duration.ofSeconds(2));
         // Probe: this process serves. Peers that do not answer make it not ready (/readyz), never restarted.
@@ -137,12 +161,16 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             @Override
             public void started() {
                 keeper.start();
+                watch.start();
+                repairs.start();
             }
 
             @Override
             public void registerMetrics(PrometheusRegistry registry) {
                 new PoolMetrics(backend.pools()::usage).register(registry);
                 readiness.register(registry);
+                new VolumeMetrics(watch::last).register(registry);
+                repairs.register(registry);
             }
 
             @Override
@@ -152,6 +180,8 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
 
             @Override
             public void close() {
+                repairs.close();
+                watch.close();
                 keeper.close();
             }
         };
@@ -175,14 +205,16 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         PoolMounts mounts = new PoolMounts(trusted, poolMountRoot, POOL_LOG_DIR, Duration.ofSeconds(60));
         PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock,
                 Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge")));
-        return new Backend(new Layouts(new GlusterVolumes(trusted, creator, remover), claims), claims, trusted);
+        GlusterVolumes dedicated = new GlusterVolumes(trusted, creator, remover);
+        return new Backend(new Layouts(dedicated, claims), dedicated, claims, trusted);
     }
 
     /**
-     * The backend the CSI service uses, the shared-pool layout in it (for its metrics) and the trusted
-     * pool it asks (for readiness).
+     * The backend the CSI service uses; in it the dedicated layout (which takes heal figures from the
+     * watch) and the shared-pool layout (for its metrics and the watch), and the trusted pool they ask
+     * (for readiness).
      */
-    public record Backend(VolumeBackend volumes, PoolClaims pools, TrustedPool trusted) {
+    public record Backend(VolumeBackend volumes, GlusterVolumes dedicated, PoolClaims pools, TrustedPool trusted) {
     }
 
     private static ExecutorService daemons(String name) {

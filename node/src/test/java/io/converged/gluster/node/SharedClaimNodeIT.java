@@ -186,12 +186,14 @@ class SharedClaimNodeIT {
                 .filter(u -> u.getUnit() == VolumeUsage.Unit.BYTES).findFirst().orElseThrow();
         assertThat(bytes.getTotal()).isEqualTo(32 * MIB);
 
-        // Writes past the size are refused with EDQUOT.
+        // Writes past the size are refused with EDQUOT within one write of it (quotaEnforcement strict, the
+        // default: gluster's quota timeouts both 0).
         StringBuilder refused = new StringBuilder();
         long written = writeUntilRefused(a.resolve("fill"), 512 * MIB, refused);
         System.out.printf("SharedClaimNodeIT: a 32 MiB claim took %d MiB before a write failed: %s%n",
                 written / MIB, refused);
         assertThat(refused.toString()).contains("Disk quota exceeded");
+        assertThat(written).as("bytes written into a 32 MiB claim").isBetween(30 * MIB, 33 * MIB);
         Files.delete(a.resolve("fill"));
 
         // Expansion shows in the pod without a remount.

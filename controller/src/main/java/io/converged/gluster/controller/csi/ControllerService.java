@@ -58,11 +58,17 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     private final VolumeBackend backend;
     private final List<String> allowedBrickRoots;
-    private final VolumeLocks locks = new VolumeLocks();
+    private final VolumeLocks locks;
 
     public ControllerService(VolumeBackend backend, List<String> allowedBrickRoots) {
+        this(backend, allowedBrickRoots, new VolumeLocks());
+    }
+
+    /** @param locks the per-volume locks, shared with background work on volumes ({@link QuotaRepairs}) */
+    public ControllerService(VolumeBackend backend, List<String> allowedBrickRoots, VolumeLocks locks) {
         this.backend = backend;
         this.allowedBrickRoots = List.copyOf(allowedBrickRoots);
+        this.locks = locks;
     }
 
     @Override
@@ -160,9 +166,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             int start = ListPages.start(volumes, request.getStartingToken());
             int end = request.getMaxEntries() == 0 ? volumes.size()
                     : Math.min(volumes.size(), start + request.getMaxEntries());
-            Map<String, VolumeHealth> health = backend.healthOfAll();
+            List<ProvisionedVolume> page = volumes.subList(start, end);
+            Map<String, VolumeHealth> health = backend.healthOf(page);
             ListVolumesResponse.Builder response = ListVolumesResponse.newBuilder();
-            for (ProvisionedVolume volume : volumes.subList(start, end)) {
+            for (ProvisionedVolume volume : page) {
                 VolumeHealth h = health.getOrDefault(volume.id(), VolumeHealth.OK);
                 response.addEntries(ListVolumesResponse.Entry.newBuilder()
                         .setVolume(toCsiNow(volume))

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
@@ -191,6 +192,33 @@ public final class GlusterCli {
                 GlusterNames.requirePath(path), Long.toString(bytes)));
     }
 
+    /**
+     * {@code limit-usage}, then {@code quota list PATH} to see that gluster shows the limit; set once more
+     * when it does not. A CreateVolume answered OK while a peer's glusterd restarted once left a volume
+     * without its limit: a limit is only taken as set once gluster shows it.
+     *
+     * @throws GlusterException of kind {@link GlusterException.Kind#LIMIT_NOT_SHOWN} (UNAVAILABLE) when
+     *     gluster still does not show it after the second try
+     */
+    public void setQuotaLimit(String volume, String path, long bytes) throws GlusterException {
+        OptionalLong shown = OptionalLong.empty();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            quotaLimitUsage(volume, path, bytes);
+            shown = quotaList(volume, path).map(QuotaLimit::hardLimitBytes).orElse(OptionalLong.empty());
+            if (shown.isPresent() && shown.getAsLong() == bytes) {
+                return;
+            }
+            int tried = attempt;
+            OptionalLong seen = shown;
+            LOG.warning(() -> "gluster on " + runner.describe() + " does not show the limit of " + bytes + " bytes on "
+                    + volume + ":" + path + " it accepted (attempt " + tried + "; it shows "
+                    + (seen.isPresent() ? seen.getAsLong() + " bytes" : "none") + ")");
+        }
+        throw new GlusterException(GlusterException.Kind.LIMIT_NOT_SHOWN, "gluster does not show the quota limit of "
+                + bytes + " bytes on " + volume + ":" + path + " after setting it twice (it shows "
+                + (shown.isPresent() ? shown.getAsLong() + " bytes" : "none") + ")", 0);
+    }
+
     /** {@code volume quota V remove PATH}: the path has no limit afterwards; one that had none is success. */
     public void quotaRemove(String volume, String path) throws GlusterException {
         try {
@@ -223,6 +251,55 @@ public final class GlusterCli {
         List<QuotaLimit> limits = GlusterXml.quotaList(execute(List.of("volume", "quota",
                 GlusterNames.requireVolume(volume), "list", GlusterNames.requirePath(path))));
         return limits.stream().filter(l -> l.path().equals(path)).findFirst();
+    }
+
+    /**
+     * {@code volume quota V list PATH...}: the limit lines of several paths in one call (gluster takes
+     * them all at once); a path without a limit has no line.
+     */
+    public List<QuotaLimit> quotaList(String volume, List<String> paths) throws GlusterException {
+        if (paths.isEmpty()) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(List.of("volume", "quota", GlusterNames.requireVolume(volume), "list"));
+        paths.forEach(path -> args.add(GlusterNames.requirePath(path)));
+        return GlusterXml.quotaList(execute(args)).stream().filter(l -> paths.contains(l.path())).toList();
+    }
+
+    // ---------------------------------------------------------------- heal
+
+    /** Where Debian and the RPM builds put glfsheal, the program behind {@code volume heal V info}. */
+    static final List<String> GLFSHEAL = List.of("/usr/lib/x86_64-linux-gnu/glusterfs/glfsheal",
+            "/usr/lib/aarch64-linux-gnu/glusterfs/glfsheal", "/usr/libexec/glusterfs/glfsheal",
+            "/usr/lib/glusterfs/glfsheal");
+
+    /**
+     * {@code volume heal V info summary}: each brick's heal backlog and split-brain entries. The volume
+     * must be a started replicated one. The CLI runs glfsheal against the default glusterd socket and
+     * does not pass its own {@code --glusterd-sock} on, so when this CLI talks to another socket (peers
+     * on one machine) glfsheal is run here directly with that socket, and its text is read instead of XML.
+     */
+    public HealSummary healSummary(String volume) throws GlusterException {
+        GlusterNames.requireVolume(volume);
+        Optional<String> socket = prefix.stream().filter(a -> a.startsWith("--glusterd-sock="))
+                .map(a -> a.substring("--glusterd-sock=".length())).findFirst();
+        if (socket.isEmpty()) {
+            return GlusterXml.healSummary(volume, execute(List.of("volume", "heal", volume, "info", "summary")));
+        }
+        String glfsheal = GLFSHEAL.stream().filter(p -> java.nio.file.Files.isExecutable(Path.of(p))).findFirst()
+                .orElse(GLFSHEAL.get(0));
+        String command = "glfsheal " + volume + " info-summary";
+        CommandResult result;
+        try {
+            result = runner.run(List.of(glfsheal, volume, "info-summary", "glusterd-sock", socket.get()), timeout);
+        } catch (CommandException e) {
+            throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on "
+                    + runner.describe() + ": " + e.getMessage(), e);
+        }
+        if (HealText.isSummary(result.stdout())) {
+            return HealText.parse(volume, result.stdout());
+        }
+        throw GlusterErrors.classify(result.message(), 0, command + " (exit " + result.exitCode() + ")");
     }
 
     // ---------------------------------------------------------------- running

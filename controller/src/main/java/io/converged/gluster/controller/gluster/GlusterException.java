@@ -34,6 +34,8 @@ public final class GlusterException extends CsiException {
         QUOTA_DISABLED(Status.Code.FAILED_PRECONDITION),
         /** {@code quota remove} of a path that has no limit. */
         QUOTA_NOT_SET(Status.Code.FAILED_PRECONDITION),
+        /** Gluster accepted a quota limit but does not show it afterwards (seen while a peer's glusterd restarted). */
+        LIMIT_NOT_SHOWN(Status.Code.UNAVAILABLE),
         /** A quota command named a path the volume does not have. */
         PATH_NOT_FOUND(Status.Code.NOT_FOUND),
         /** Anything else gluster refused, such as an unknown option. */

@@ -144,6 +144,23 @@ public final class GlusterXml {
         return limits;
     }
 
+    /**
+     * {@code volume heal V info summary}: one line per brick. A brick gluster could not reach has only
+     * a status ("Failed to process entries completely. (Transport endpoint is not connected)..."),
+     * whose last words after the reason gluster 10 runs into the status text.
+     */
+    public static HealSummary healSummary(String volume, Envelope envelope) {
+        List<HealSummary.BrickHeal> bricks = new ArrayList<>();
+        Optional<Element> list = child(envelope.root(), "healInfo").flatMap(h -> child(h, "bricks"));
+        for (Element b : children(list, "brick")) {
+            String status = text(b, "status").orElse("");
+            bricks.add(new HealSummary.BrickHeal(text(b, "name").orElse(""), status,
+                    bytes(text(b, "totalNumberOfEntries")), bytes(text(b, "numberOfEntriesInHealPending")),
+                    bytes(text(b, "numberOfEntriesInSplitBrain")), bytes(text(b, "numberOfEntriesPossiblyHealing"))));
+        }
+        return new HealSummary(volume, bricks);
+    }
+
     // ---------------------------------------------------------------- DOM helpers
 
     private static Optional<Element> child(Element parent, String name) {

@@ -48,6 +48,10 @@ public final class Differences {
             differences.add("replica " + info.replicaCount() + (info.arbiterCount() > 0 ? " arbiter 1" : "")
                     + ", asked replica " + p.replica() + (p.arbiter() ? " arbiter 1" : ""));
         }
+        QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(info.options());
+        if (enforcement != p.quotaEnforcement()) {
+            differences.add("quotaEnforcement " + enforcement.value() + ", asked " + p.quotaEnforcement().value());
+        }
         String brickRoot = VolumeMetadata.brickRoot(info.options());
         if (!brickRoot.equals(p.brickRoot())) {
             differences.add("brickRoot " + brickRoot + ", asked " + p.brickRoot());

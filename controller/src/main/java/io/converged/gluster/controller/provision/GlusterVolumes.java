@@ -1,12 +1,14 @@
 package io.converged.gluster.controller.provision;
 
-import io.converged.gluster.controller.gluster.Brick;
 import io.converged.gluster.controller.gluster.GlusterCli;
+import io.converged.gluster.controller.gluster.GlusterException;
+import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.gluster.VolumeStatus;
 import io.converged.gluster.controller.peer.Peer;
 import io.converged.gluster.controller.placement.Placement;
 import io.converged.gluster.csi.runtime.CsiException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +59,7 @@ public final class GlusterVolumes implements VolumeBackend {
         }
         try {
             GlusterCli cli = trusted.answering(peers);
-            cli.quotaLimitUsage(volumeId, VolumeCreator.ROOT, bytes);
+            cli.setQuotaLimit(volumeId, VolumeCreator.ROOT, bytes);
             cli.setOptions(volumeId, Map.of(VolumeMetadata.CAPACITY, Long.toString(bytes)));
         } catch (CsiException e) {
             throw CsiException.during("expanding volume " + volumeId, e);
@@ -83,49 +85,42 @@ public final class GlusterVolumes implements VolumeBackend {
                 .map(ProvisionedVolume::of).sorted(Comparator.comparing(ProvisionedVolume::id)).toList();
     }
 
+    /** Heal figures of the last background round, for listings; none until a watch is set. */
+    private volatile java.util.function.Supplier<VolumeWatch.Snapshot> recent = () -> VolumeWatch.Snapshot.NONE;
+
+    /** Listings take their heal figures from this watch's last round. */
+    public void healFrom(VolumeWatch watch) {
+        this.recent = watch::last;
+    }
+
     @Override
     public VolumeHealth health(String volumeId) throws CsiException {
         List<Peer> peers = trusted.peers();
         VolumeInfo info = trusted.ownVolume(peers, volumeId);
+        return live(peers, info);
+    }
+
+    /** A volume's condition asked of gluster now: status and, for a started replicated volume, heal. */
+    public VolumeHealth live(List<Peer> peers, VolumeInfo info) throws CsiException {
         if (!info.started()) {
-            return notStarted(info);
+            return Conditions.notStarted(info);
         }
-        return health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(volumeId)));
+        return trusted.onAnyPeer(peers, cli -> Conditions.of(info, cli.volumeStatus(info.name()),
+                VolumeWatch.healOf(cli, info)));
     }
 
     @Override
-    public Map<String, VolumeHealth> healthOfAll() throws CsiException {
+    public Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> volumes) throws CsiException {
+        if (volumes.isEmpty()) {
+            return Map.of();
+        }
         List<Peer> peers = trusted.peers();
-        List<VolumeInfo> all = trusted.allVolumes(peers);
+        TrustedPool.Answer<List<VolumeInfo>> infos = trusted.ask(peers, GlusterCli::volumeInfoAll);
         Map<String, VolumeStatus> statuses = new HashMap<>();
-        if (all.stream().anyMatch(VolumeInfo::started)) {
-            trusted.onAnyPeer(peers, GlusterCli::volumeStatusAll).forEach(s -> statuses.put(s.name(), s));
+        if (infos.value().stream().anyMatch(VolumeInfo::started)) {
+            infos.peer().gluster().volumeStatusAll().forEach(s -> statuses.put(s.name(), s));
         }
-        Map<String, VolumeHealth> health = new HashMap<>();
-        for (VolumeInfo info : all) {
-            if (VolumeMetadata.dedicated(info.options())) {
-                health.put(info.name(), info.started()
-                        ? health(info, statuses.getOrDefault(info.name(), new VolumeStatus(info.name(), List.of())))
-                        : notStarted(info));
-            }
-        }
-        return health;
-    }
-
-    /** The condition of a volume that is not started. */
-    public static VolumeHealth notStarted(VolumeInfo info) {
-        return new VolumeHealth(true, "volume " + info.name() + " is " + info.status() + ", not started");
-    }
-
-    public static VolumeHealth health(VolumeInfo info, VolumeStatus status) {
-        List<String> offline = info.bricks().stream().filter(b -> !status.online(b)).map(Brick::name).toList();
-        if (offline.isEmpty()) {
-            return VolumeHealth.OK;
-        }
-        int online = info.bricks().size() - offline.size();
-        return new VolumeHealth(true, offline.size() + " of " + info.bricks().size() + " bricks offline: "
-                + String.join(", ", offline) + (online == 0 ? "; the volume cannot serve data"
-                : "; the volume serves from the remaining replicas"));
+        return Conditions.of(volumes, infos.value(), statuses, recent.get());
     }
 
     @Override
@@ -137,5 +132,88 @@ public final class GlusterVolumes implements VolumeBackend {
     @Override
     public boolean anyPeerAnswers() {
         return trusted.anyPeerAnswers();
+    }
+
+    @Override
+    public List<String> quotaSuspects() throws CsiException {
+        List<Peer> peers = trusted.peers();
+        List<String> suspects = new ArrayList<>();
+        for (VolumeInfo info : trusted.allVolumes(peers)) {
+            if (!VolumeMetadata.dedicated(info.options()) || !info.started()) {
+                continue;
+            }
+            if (quotaProblem(info, trusted.onAnyPeer(peers, cli -> quotaOf(cli, info))).isPresent()) {
+                suspects.add(info.name());
+            }
+        }
+        return suspects;
+    }
+
+    @Override
+    public Optional<String> repairQuota(String volumeId) throws CsiException {
+        List<Peer> peers = trusted.peers();
+        Optional<VolumeInfo> found = trusted.volume(peers, volumeId).value()
+                .filter(i -> VolumeMetadata.dedicated(i.options()) && i.started());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        VolumeInfo info = found.get();
+        GlusterCli cli = trusted.answering(peers);
+        Optional<String> problem = quotaProblem(info, quotaOf(cli, info));
+        if (problem.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> options = info.options();
+        if (!"on".equals(options.get("features.quota"))) {
+            cli.quotaEnable(volumeId);
+        }
+        QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
+        if (!enforcement.setOn(options)) {
+            cli.quotaTimeouts(volumeId, enforcement.softSeconds(), enforcement.hardSeconds());
+        }
+        long capacity = VolumeMetadata.capacity(options);
+        if (!limitShown(quotaOf(cli, info), capacity)) {
+            cli.setQuotaLimit(volumeId, VolumeCreator.ROOT, capacity);
+        }
+        return Optional.of("volume " + volumeId + ": " + problem.get() + "; repaired");
+    }
+
+    /** The limit of the volume's root as gluster shows it now (empty with quota off or no limit). */
+    private static Optional<QuotaLimit> quotaOf(GlusterCli cli, VolumeInfo info) throws GlusterException {
+        if (!"on".equals(info.options().get("features.quota"))) {
+            return Optional.empty();
+        }
+        try {
+            return cli.quotaList(info.name(), VolumeCreator.ROOT);
+        } catch (GlusterException e) {
+            if (e.is(GlusterException.Kind.QUOTA_DISABLED)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** What is wrong with a dedicated volume's quota, in words; empty when it holds as promised. */
+    static Optional<String> quotaProblem(VolumeInfo info, Optional<QuotaLimit> limit) {
+        Map<String, String> options = info.options();
+        long capacity = VolumeMetadata.capacity(options);
+        if (!"on".equals(options.get("features.quota"))) {
+            return Optional.of("quota was off");
+        }
+        if (!limitShown(limit, capacity)) {
+            return Optional.of(limit.flatMap(l -> l.hardLimitBytes().isPresent()
+                    ? Optional.of("its limit was " + l.hardLimitBytes().getAsLong() + " bytes, not " + capacity)
+                    : Optional.empty()).orElse("its limit of " + capacity + " bytes was missing"));
+        }
+        QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
+        if (!enforcement.setOn(options)) {
+            return Optional.of("its quota timeouts were not those of quotaEnforcement " + enforcement.value());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean limitShown(Optional<QuotaLimit> limit, long bytes) {
+        return limit.isPresent() && limit.get().hardLimitBytes().isPresent()
+                && limit.get().hardLimitBytes().getAsLong() == bytes;
     }
 }

@@ -4,7 +4,6 @@ import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
 import io.converged.gluster.csi.runtime.CsiException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,11 +64,10 @@ public final class Layouts implements VolumeBackend {
         return of(volumeId).health(volumeId);
     }
 
+    /** Both layouts' volumes live in the same gluster: one look serves the whole page. */
     @Override
-    public Map<String, VolumeHealth> healthOfAll() throws CsiException {
-        Map<String, VolumeHealth> all = new HashMap<>(dedicated.healthOfAll());
-        all.putAll(shared.healthOfAll());
-        return all;
+    public Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> volumes) throws CsiException {
+        return dedicated.healthOf(volumes);
     }
 
     @Override
@@ -80,5 +78,17 @@ public final class Layouts implements VolumeBackend {
     @Override
     public boolean anyPeerAnswers() {
         return dedicated.anyPeerAnswers();
+    }
+
+    @Override
+    public List<String> quotaSuspects() throws CsiException {
+        List<String> all = new ArrayList<>(dedicated.quotaSuspects());
+        all.addAll(shared.quotaSuspects());
+        return all;
+    }
+
+    @Override
+    public Optional<String> repairQuota(String volumeId) throws CsiException {
+        return of(volumeId).repairQuota(volumeId);
     }
 }

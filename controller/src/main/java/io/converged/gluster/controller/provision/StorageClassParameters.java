@@ -28,7 +28,8 @@ public record StorageClassParameters(
         Optional<String> pvcName,
         Optional<String> pvcNamespace,
         Optional<String> pvName,
-        Optional<String> pool) {
+        Optional<String> pool,
+        QuotaEnforcement quotaEnforcement) {
 
     public static final String REPLICA = "replica";
     public static final String ARBITER = "arbiter";
@@ -40,6 +41,7 @@ public record StorageClassParameters(
     public static final String GID_MAX = "gidMax";
     public static final String ON_DELETE = "onDelete";
     public static final String POOL = "pool";
+    public static final String QUOTA_ENFORCEMENT = "quotaEnforcement";
 
     static final String SIDECAR_PREFIX = "csi.storage.k8s.io/";
     static final String PVC_NAME = "csi.storage.k8s.io/pvc/name";
@@ -50,7 +52,7 @@ public record StorageClassParameters(
     public static final String DEFAULT_PREFIX = "gcs";
 
     private static final List<String> KNOWN = List.of(REPLICA, ARBITER, BRICK_ROOT, VOLUME_NAME_PREFIX,
-            VOLUME_OPTIONS, SPREAD, GID_MIN, GID_MAX, ON_DELETE, POOL);
+            VOLUME_OPTIONS, SPREAD, GID_MIN, GID_MAX, ON_DELETE, POOL, QUOTA_ENFORCEMENT);
     /** A shared pool's name, which is also its gluster volume's name. */
     private static final Pattern POOL_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
     private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9._/-]+");
@@ -108,15 +110,17 @@ public record StorageClassParameters(
         }
         OnDelete onDelete = parameters.containsKey(ON_DELETE) ? OnDelete.parse(parameters.get(ON_DELETE))
                 : OnDelete.DELETE;
+        QuotaEnforcement enforcement = parameters.containsKey(QUOTA_ENFORCEMENT)
+                ? QuotaEnforcement.parse(parameters.get(QUOTA_ENFORCEMENT)) : QuotaEnforcement.STRICT;
         return new StorageClassParameters(replica, arbiter, brickRoot, prefix, options, spread, gidMin, gidMax,
                 onDelete, kubeName(parameters, PVC_NAME), kubeName(parameters, PVC_NAMESPACE),
-                kubeName(parameters, PV_NAME), parsePool(parameters.get(POOL)));
+                kubeName(parameters, PV_NAME), parsePool(parameters.get(POOL)), enforcement);
     }
 
     /** These parameters with other volume options (a VolumeAttributesClass's, laid over the class's). */
     public StorageClassParameters withVolumeOptions(Map<String, String> options) {
         return new StorageClassParameters(replica, arbiter, brickRoot, volumeNamePrefix, options, spread, gidMin,
-                gidMax, onDelete, pvcName, pvcNamespace, pvName, pool);
+                gidMax, onDelete, pvcName, pvcNamespace, pvName, pool, quotaEnforcement);
     }
 
     /** True when claims of the class are directories of a shared pool rather than volumes of their own. */

@@ -37,15 +37,37 @@ public interface VolumeBackend {
     /** All volumes of this driver, sorted by id. */
     List<ProvisionedVolume> list() throws CsiException;
 
-    /** Whether the volume's bricks are online. */
+    /** The volume's condition now: bricks online, heal backlog and split-brain entries (a claim: its pool's). */
     VolumeHealth health(String volumeId) throws CsiException;
 
-    /** Health of every volume of this driver, by id, in as few gluster calls as possible. */
-    Map<String, VolumeHealth> healthOfAll() throws CsiException;
+    /**
+     * The conditions of these volumes (a ListVolumes page), by id, in a few gluster calls whatever their
+     * number: bricks as gluster shows them now, heal figures from the last background round.
+     */
+    Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> volumes) throws CsiException;
 
     /** The largest volume that could be created now with these parameters, in bytes (0 if none). */
     long largestPlaceable(StorageClassParameters parameters) throws CsiException;
 
     /** True when at least one peer answers. */
     boolean anyPeerAnswers();
+
+    /**
+     * A first look, without locks, for volumes whose quota gluster does not show as promised: quota
+     * off, no limit or another one than the recorded capacity, or quota timeouts that are not their
+     * class's enforcement. Few gluster calls: one list for a pool's claims, one per dedicated volume.
+     */
+    default List<String> quotaSuspects() throws CsiException {
+        return List.of();
+    }
+
+    /**
+     * Looks at one volume again and repairs its quota as {@link #quotaSuspects} describes; the caller
+     * holds the volume's lock, so no create or expand of it runs meanwhile.
+     *
+     * @return what was repaired, in words for the log; empty when gluster showed it right after all
+     */
+    default Optional<String> repairQuota(String volumeId) throws CsiException {
+        return Optional.empty();
+    }
 }

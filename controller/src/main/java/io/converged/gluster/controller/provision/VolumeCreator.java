@@ -34,13 +34,6 @@ import java.util.logging.Logger;
 public final class VolumeCreator {
     private static final Logger LOG = Logger.getLogger(VolumeCreator.class.getName());
     static final String ROOT = "/";
-    /**
-     * A pool's quota timeouts, in seconds: the bricks refresh a directory's usage every 2 s while
-     * it is below its soft limit and on every write above it, so a claim overshoots its size by at
-     * most two seconds of writes (gluster's defaults, 60 and 5, let it run on for a minute).
-     */
-    static final int POOL_SOFT_TIMEOUT = 2;
-    static final int POOL_HARD_TIMEOUT = 0;
 
     private final TrustedPool trusted;
     private final BrickCarver carver;
@@ -104,8 +97,8 @@ public final class VolumeCreator {
      */
     public VolumeInfo ensurePool(String name, StorageClassParameters parameters, long bytesToPlace)
             throws CsiException {
-        Blueprint blueprint = new Blueprint(name, parameters, VolumeMetadata.forNewPool(parameters.brickRoot()),
-                OptionalLong.empty(), true);
+        Blueprint blueprint = new Blueprint(name, parameters, VolumeMetadata.forNewPool(parameters.brickRoot(),
+                parameters.quotaEnforcement()), OptionalLong.empty(), true);
         Found found = find(blueprint);
         if (found.existing().isPresent()) {
             VolumeInfo info = found.existing().get();
@@ -126,9 +119,9 @@ public final class VolumeCreator {
     }
 
     /**
-     * What to build: a gluster volume of the class's layout, its metadata and volume options, and
-     * either a limit on its root (a dedicated volume) or strict quota timeouts (a pool, whose
-     * limits are on its directories).
+     * What to build: a gluster volume of the class's layout, its metadata and volume options (the
+     * quota timeouts of its {@link QuotaEnforcement} among them), and a limit on its root (a
+     * dedicated volume; a pool's limits are on its directories).
      */
     private record Blueprint(String name, StorageClassParameters parameters, Map<String, String> metadata,
             OptionalLong rootLimit, boolean pool) {
@@ -229,17 +222,21 @@ public final class VolumeCreator {
         }
     }
 
-    /** Whether a pool is as {@link #ensurePool} leaves it: started, quota on, its strict quota timeouts set. */
+    /**
+     * Whether a pool is as {@link #ensurePool} leaves it: started, quota on, its enforcement recorded
+     * and its quota timeouts set.
+     */
     public static boolean poolFinished(VolumeInfo pool) {
         Map<String, String> options = pool.options();
         return pool.started() && "on".equals(options.get("features.quota"))
-                && Integer.toString(POOL_SOFT_TIMEOUT).equals(options.get("features.soft-timeout"))
-                && Integer.toString(POOL_HARD_TIMEOUT).equals(options.get("features.hard-timeout"));
+                && options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)
+                && VolumeMetadata.quotaEnforcement(options).setOn(options);
     }
 
     /**
-     * Start, enable quota, then limit the root (a dedicated volume) or set the strict timeouts (a
-     * pool): each only when the volume does not show it done yet, so a retry finishes the job.
+     * Start, enable quota, the quota timeouts of the volume's enforcement (recorded on a volume made
+     * before it was), then limit the root of a dedicated volume and see that gluster shows the limit:
+     * each only when the volume does not show it done yet, so a retry finishes the job.
      *
      * @param existing the volume as found, or null for one this call just created
      * @return true when anything was done
@@ -260,17 +257,24 @@ public final class VolumeCreator {
                 changed = true;
             }
             listener.completed(Step.QUOTA_ENABLED, name);
+            if (existing != null && (!options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)
+                    || !VolumeMetadata.quotaEnforcement(options).setOn(options))) {
+                QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
+                cli.quotaTimeouts(name, enforcement.softSeconds(), enforcement.hardSeconds());
+                if (!options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)) {
+                    cli.setOptions(name, VolumeMetadata.recordEnforcement(enforcement));
+                }
+                LOG.info("volume " + name + ": quota enforcement " + enforcement.value() + " set (soft-timeout "
+                        + enforcement.softSeconds() + ", hard-timeout " + enforcement.hardSeconds() + ")");
+                changed = true;
+            }
             if (blueprint.rootLimit().isPresent()) {
                 long bytes = blueprint.rootLimit().getAsLong();
                 Optional<QuotaLimit> limit = quotaOn ? cli.quotaList(name, ROOT) : Optional.empty();
                 if (limit.isEmpty() || limit.get().hardLimitBytes().orElse(-1) != bytes) {
-                    cli.quotaLimitUsage(name, ROOT, bytes);
+                    cli.setQuotaLimit(name, ROOT, bytes);
                     changed = true;
                 }
-            } else if (!Integer.toString(POOL_SOFT_TIMEOUT).equals(options.get("features.soft-timeout"))
-                    || !Integer.toString(POOL_HARD_TIMEOUT).equals(options.get("features.hard-timeout"))) {
-                cli.quotaTimeouts(name, POOL_SOFT_TIMEOUT, POOL_HARD_TIMEOUT);
-                changed = true;
             }
             listener.completed(Step.QUOTA_LIMITED, name);
         } catch (CsiException e) {

@@ -28,6 +28,8 @@ public final class VolumeMetadata {
      * are the driver's doing, so ControllerGetVolume reports exactly those, with their values now.
      */
     static final String VOLUME_OPTIONS = "user.csi.volume-options";
+    /** The class's {@code quotaEnforcement}; absent on volumes made before it existed, which count as strict. */
+    static final String QUOTA_ENFORCEMENT = "user.csi.quota-enforcement";
     /** {@code pool} on a shared pool's volume; absent on a dedicated volume. */
     static final String LAYOUT = "user.csi.layout";
     static final String POOL_LAYOUT = "pool";
@@ -51,6 +53,8 @@ public final class VolumeMetadata {
         if (!p.volumeOptions().isEmpty()) {
             options.put(VOLUME_OPTIONS, VolumeOptions.format(new TreeMap<>(p.volumeOptions())));
         }
+        options.put(QUOTA_ENFORCEMENT, p.quotaEnforcement().value());
+        options.putAll(p.quotaEnforcement().options());
         return options;
     }
 
@@ -80,14 +84,18 @@ public final class VolumeMetadata {
     }
 
     /**
-     * The request name as stored: gluster option values cannot hold spaces or control characters
-     * reliably, so anything outside a safe set is percent-encoded.
+     * The request name as stored. The CSI spec allows any name, but gluster option values cannot hold
+     * spaces or control characters reliably, and the CLI guard refuses a value that starts with '-'
+     * (gluster would read it as a flag): anything outside letters, digits and {@code - _ .} is
+     * percent-encoded, and so is a leading '-'. Names stored before the leading '-' was encoded could
+     * not start with one, so every stored name still compares equal.
      */
     static String requestNameValue(String requestName) {
         StringBuilder value = new StringBuilder();
         for (byte b : requestName.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if (c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
+            boolean leadingDash = c == '-' && value.isEmpty();
+            if (c < 128 && !leadingDash && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')) {
                 value.append(c);
             } else {
                 value.append('%').append(String.format("%02X", b & 0xff));
@@ -97,11 +105,13 @@ public final class VolumeMetadata {
     }
 
     /** The options to set on a new shared pool's volume: who made it, that it is a pool, where its bricks are. */
-    public static Map<String, String> forNewPool(String brickRoot) {
+    public static Map<String, String> forNewPool(String brickRoot, QuotaEnforcement enforcement) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put(DRIVER, Driver.NAME);
         options.put(LAYOUT, POOL_LAYOUT);
         options.put(BRICK_ROOT, brickRoot);
+        options.put(QUOTA_ENFORCEMENT, enforcement.value());
+        options.putAll(enforcement.options());
         return options;
     }
 
@@ -143,6 +153,21 @@ public final class VolumeMetadata {
         }
         // An unreadable value must never lose data: keep the bricks.
         return OnDelete.RETAIN;
+    }
+
+    /**
+     * How strictly the volume's quota must hold: what its class asked, or strict for a volume made before
+     * the parameter existed (or with a value this driver does not know).
+     */
+    public static QuotaEnforcement quotaEnforcement(Map<String, String> options) {
+        String value = options.get(QUOTA_ENFORCEMENT);
+        return value == null ? QuotaEnforcement.STRICT
+                : QuotaEnforcement.find(value).orElse(QuotaEnforcement.STRICT);
+    }
+
+    /** The option that records the enforcement, for a volume that does not record it yet. */
+    public static Map<String, String> recordEnforcement(QuotaEnforcement enforcement) {
+        return Map.of(QUOTA_ENFORCEMENT, enforcement.value());
     }
 
     public static String brickRoot(Map<String, String> options) {

@@ -1,18 +1,22 @@
 package io.converged.gluster.controller.shared;
 
+import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.peer.Peer;
 import io.converged.gluster.controller.placement.Placement;
 import io.converged.gluster.controller.provision.Differences;
+import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Gids;
-import io.converged.gluster.controller.provision.GlusterVolumes;
+import io.converged.gluster.controller.provision.Conditions;
 import io.converged.gluster.controller.provision.ProvisionedVolume;
+import io.converged.gluster.controller.provision.QuotaEnforcement;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeHealth;
+import io.converged.gluster.controller.provision.VolumeWatch;
 import io.converged.gluster.controller.provision.VolumeMetadata;
 import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
 import io.converged.gluster.controller.provision.VolumeRequest;
@@ -278,7 +282,7 @@ public final class PoolClaims implements VolumeBackend {
         List<Peer> peers = trusted.peers();
         synchronized (pool.quota) {
             trusted.ask(peers, cli -> {
-                cli.quotaLimitUsage(id.pool(), "/" + id.directory(), bytes);
+                cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes);
                 return null;
             });
         }
@@ -461,33 +465,121 @@ public final class PoolClaims implements VolumeBackend {
     @Override
     public VolumeHealth health(String volumeId) throws CsiException {
         ClaimId id = claimId(volumeId);
-        Pool pool = existing(id.pool()).orElseThrow(() -> notFound(id));
+        existing(id.pool()).orElseThrow(() -> notFound(id));
         List<Peer> peers = trusted.peers();
         VolumeInfo info = trusted.ownPool(peers, id.pool());
-        if (!info.started()) {
-            return GlusterVolumes.notStarted(info);
+        VolumeHealth pool = info.started() ? trusted.onAnyPeer(peers, cli -> Conditions.of(info,
+                cli.volumeStatus(id.pool()), VolumeWatch.healOf(cli, info))) : Conditions.notStarted(info);
+        return Conditions.ofClaim(id.pool(), pool);
+    }
+
+    /** Claims' conditions are their pools' (see {@link Layouts}, which asks gluster once for every volume). */
+    @Override
+    public Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> volumes) throws CsiException {
+        List<Peer> peers = trusted.peers();
+        TrustedPool.Answer<List<VolumeInfo>> infos = trusted.ask(peers, cli -> cli.volumeInfoAll());
+        Map<String, io.converged.gluster.controller.gluster.VolumeStatus> statuses = new HashMap<>();
+        infos.peer().gluster().volumeStatusAll().forEach(s -> statuses.put(s.name(), s));
+        return Conditions.of(volumes, infos.value(), statuses, VolumeWatch.Snapshot.NONE);
+    }
+
+    /** The claims of a pool gluster has, as its mount shows them (for the background watch). */
+    public List<ProvisionedVolume> claims(VolumeInfo pool) throws CsiException {
+        return claimsOf(pool);
+    }
+
+    // ---------------------------------------------------------------- quota repairs
+
+    /** Paths listed per {@code quota list} call: gluster takes them all in one argv. */
+    private static final int LIST_CHUNK = 200;
+
+    @Override
+    public List<String> quotaSuspects() throws CsiException {
+        List<Peer> peers = trusted.peers();
+        List<String> suspects = new ArrayList<>();
+        for (VolumeInfo info : trusted.allVolumes(peers)) {
+            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info) || !info.started()) {
+                continue;
+            }
+            List<ProvisionedVolume> claims = claimsOf(info);
+            if (claims.isEmpty()) {
+                continue;
+            }
+            if (poolProblem(info).isPresent()) {
+                suspects.add(claims.get(0).id());
+                continue;
+            }
+            Map<String, Long> shown = limitsOf(peers, info.name(), claims);
+            for (ProvisionedVolume claim : claims) {
+                Long limit = shown.get("/" + claim.directory());
+                if (limit == null || limit != claim.capacityBytes()) {
+                    suspects.add(claim.id());
+                }
+            }
         }
-        VolumeHealth health = GlusterVolumes.health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(id.pool())));
-        return health.abnormal() ? new VolumeHealth(true, "shared pool " + pool.info.name() + ": " + health.message())
-                : health;
+        return suspects;
     }
 
     @Override
-    public Map<String, VolumeHealth> healthOfAll() throws CsiException {
+    public Optional<String> repairQuota(String volumeId) throws CsiException {
+        ClaimId id = claimId(volumeId);
+        Optional<Pool> pool = existing(id.pool());
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
         List<Peer> peers = trusted.peers();
-        Map<String, VolumeHealth> health = new HashMap<>();
-        for (VolumeInfo info : trusted.allVolumes(peers)) {
-            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info)) {
-                continue;
-            }
-            VolumeHealth condition = info.started()
-                    ? GlusterVolumes.health(info, trusted.onAnyPeer(peers, cli -> cli.volumeStatus(info.name())))
-                    : GlusterVolumes.notStarted(info);
-            for (ProvisionedVolume claim : claimsOf(info)) {
-                health.put(claim.id(), condition);
+        VolumeInfo info = trusted.ownPool(peers, id.pool());
+        List<String> repaired = new ArrayList<>();
+        Optional<String> poolProblem = poolProblem(info);
+        if (poolProblem.isPresent()) {
+            QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(info.options());
+            trusted.ask(peers, cli -> {
+                if (!"on".equals(info.options().get("features.quota"))) {
+                    cli.quotaEnable(id.pool());
+                }
+                if (!enforcement.setOn(info.options())) {
+                    cli.quotaTimeouts(id.pool(), enforcement.softSeconds(), enforcement.hardSeconds());
+                }
+                return null;
+            });
+            repaired.add("shared pool " + id.pool() + ": " + poolProblem.get());
+        }
+        Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> claim(files, id));
+        if (record.isPresent()) {
+            long bytes = record.get().capacityBytes();
+            Long shown = limitsOf(peers, id.pool(), List.of(volume(info, id, record.get()))).get("/" + id.directory());
+            if (shown == null || shown != bytes) {
+                limit(pool.get(), id, bytes);
+                repaired.add("claim " + id + ": " + (shown == null ? "its limit of " + bytes + " bytes was missing"
+                        : "its limit was " + shown + " bytes, not " + bytes));
             }
         }
-        return health;
+        return repaired.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", repaired) + "; repaired");
+    }
+
+    /** What is wrong with a pool's own quota settings (quota off, timeouts not its enforcement's); empty if none. */
+    private static Optional<String> poolProblem(VolumeInfo info) {
+        Map<String, String> options = info.options();
+        if (!"on".equals(options.get("features.quota"))) {
+            return Optional.of("quota was off");
+        }
+        QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
+        return enforcement.setOn(options) ? Optional.empty()
+                : Optional.of("its quota timeouts were not those of quotaEnforcement " + enforcement.value());
+    }
+
+    /** The hard limits gluster shows for the claims' directories, by path, in one call per {@value #LIST_CHUNK}. */
+    private Map<String, Long> limitsOf(List<Peer> peers, String pool, List<ProvisionedVolume> claims)
+            throws CsiException {
+        List<String> paths = claims.stream().map(c -> "/" + c.directory()).toList();
+        Map<String, Long> shown = new HashMap<>();
+        for (int from = 0; from < paths.size(); from += LIST_CHUNK) {
+            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + LIST_CHUNK));
+            for (QuotaLimit limit : trusted.onAnyPeer(peers, cli -> cli.quotaList(pool, chunk))) {
+                limit.hardLimitBytes().ifPresent(bytes -> shown.put(limit.path(), bytes));
+            }
+        }
+        return shown;
     }
 
     /**

@@ -159,8 +159,8 @@ class ControllerServiceTest {
         }
 
         @Override
-        public Map<String, VolumeHealth> healthOfAll() throws CsiException {
-            call("healthOfAll");
+        public Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> page) throws CsiException {
+            call("healthOf " + page.size());
             return Map.of();
         }
 

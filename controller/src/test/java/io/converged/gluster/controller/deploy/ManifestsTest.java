@@ -174,7 +174,8 @@ class ManifestsTest {
             "csi-provisioner", Set.of(6),
             "csi-resizer", Set.of(2),
             "csi-node-driver-registrar", Set.of(2),
-            "livenessprobe", Set.of(2));
+            "livenessprobe", Set.of(2),
+            "csi-external-health-monitor-controller", Set.of(0));
 
     @Test
     void theSidecarsAreTheOfficialImagesOfASupportedMajorVersion() {

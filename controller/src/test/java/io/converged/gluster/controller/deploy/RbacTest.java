@@ -46,7 +46,8 @@ class RbacTest {
     }
 
     /**
-     * What csi-provisioner (v6, no topology, snapshots or capacity) and csi-resizer (v2) ask, with
+     * What csi-provisioner (v6, no topology, snapshots or capacity), csi-resizer (v2) and
+     * csi-external-health-monitor-controller (v0.18, no node watcher) ask, with
      * VolumeAttributesClasses: the provisioner gets a claim's class to create with its parameters, the
      * resizer watches them to modify volumes whose claim switched class.
      */
@@ -71,6 +72,14 @@ class RbacTest {
         for (String verb : List.of("get", "watch", "list", "delete", "update", "create")) {
             calls.add(Call.in(CSI_NAMESPACE, "coordination.k8s.io", "leases", verb));
         }
+        // csi-external-health-monitor-controller (v0.18): its informers, and the events it posts on PVCs.
+        for (String resource : List.of("persistentvolumes", "persistentvolumeclaims", "pods", "nodes", "events")) {
+            for (String verb : List.of("get", "list", "watch")) {
+                calls.add(Call.cluster("", resource, verb));
+            }
+        }
+        calls.add(Call.in("some-app", "", "events", "create"));
+        calls.add(Call.in("some-app", "", "events", "patch"));
         return calls;
     }
 
@@ -184,7 +193,10 @@ class RbacTest {
             assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in("default", "", "pods/exec", verb))).isFalse();
             assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.cluster("", "pods/exec", verb))).isFalse();
         }
-        assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in("default", "", "pods", "list"))).isFalse();
+        // The health monitor's informers read pods everywhere; nothing in the pod changes one outside the peers.
+        for (String verb : List.of("create", "update", "patch", "delete")) {
+            assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in("default", "", "pods", verb))).isFalse();
+        }
         assertThat(rbac.allows(CSI_NAMESPACE, SA, Call.in(peerNamespace, "", "pods/attach", "create"))).isFalse();
     }
 
@@ -195,7 +207,8 @@ class RbacTest {
                 Call.in(peerNamespace, "", "pods", "delete"),
                 Call.in(peerNamespace, "", "pods", "patch"),
                 Call.cluster("", "nodes", "patch"),
-                Call.cluster("", "nodes", "watch"),
+                // (nodes may be watched since the health monitor's informers run in this pod: read-only)
+                Call.cluster("", "nodes", "delete"),
                 Call.cluster("", "secrets", "get"),
                 Call.in(peerNamespace, "", "secrets", "list"),
                 Call.in(CSI_NAMESPACE, "", "secrets", "get"),
@@ -224,6 +237,15 @@ class RbacTest {
         });
         assertThat(Manifests.ofKind(installed, ClusterRole.class))
                 .allSatisfy(r -> assertThat(r.getAggregationRule()).isNull());
+    }
+
+    @Test
+    void theHealthMonitorMayOnlyReadAndPostEvents() {
+        ClusterRole monitor = Manifests.named(installed, ClusterRole.class, "gluster-csi-health-monitor");
+
+        assertThat(grants(monitor.getRules())).allSatisfy(grant -> assertThat(grant)
+                .matches("(get|list|watch) (persistentvolumes|persistentvolumeclaims|pods|nodes|events)"
+                        + "|(create|patch) events"));
     }
 
     @Test

@@ -161,6 +161,40 @@ class ControllerHostileInputIT {
         return code;
     }
 
+    /** Names the CSI spec allows that a guard, a command line or a record could choke on. */
+    static final List<String> SPEC_NAMES = List.of("--force", "-o", "a=b,c d", "'quoted' \"too\"", "é-ü-名前",
+            "pvc=1,2 3;'x'", "-" + "é".repeat(70), "x".repeat(200));
+
+    /**
+     * Dedicated volumes cost seconds each: the names that broke (or could break) the stored metadata.
+     * SharedPoolIT makes claims of every name in {@link #SPEC_NAMES}.
+     */
+    @Test
+    void namesThatStartWithADashOrHoldQuotesOrRunPast128BytesAreDedicatedVolumesMadeRetriedAndDeleted()
+            throws Exception {
+        Set<String> treeBefore = peerTree();
+        List<String> ids = new ArrayList<>();
+        for (String name : List.of("--force", "'quoted' \"too\", a=b", "-" + "é".repeat(70))) {
+            CreateVolumeRequest request = CreateVolumeRequest.newBuilder().setName(name)
+                    .addVolumeCapabilities(ControllerIT.RWX).putParameters("replica", "2")
+                    .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(16L << 20)).build();
+            String id = call().createVolume(request).getVolume().getVolumeId();
+            assertThat(call().createVolume(request).getVolume().getVolumeId()).as("the retry of " + name)
+                    .isEqualTo(id);
+            assertThat(call().controllerGetVolume(ControllerGetVolumeRequest.newBuilder().setVolumeId(id).build())
+                    .getVolume().getVolumeId()).isEqualTo(id);
+            ids.add(id);
+        }
+        assertThat(call().listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesList())
+                .extracting(e -> e.getVolume().getVolumeId()).containsAll(ids);
+        assertThat(PoolAudit.problems(POOL.pool(), gluster, ROOT)).isEmpty();
+        for (String id : ids) {
+            call().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        }
+        assertThat(peerTree()).as("nothing left on the peers").isEqualTo(treeBefore);
+        System.out.printf("hostile names: %d dedicated volumes made, retried, found, listed and deleted%n", ids.size());
+    }
+
     @Test
     void randomAndHostileRequestsGetACsiCodeChangeNothingAndLeakNoSecret() throws Exception {
         Generator gen = new Generator(new Random(SEED));

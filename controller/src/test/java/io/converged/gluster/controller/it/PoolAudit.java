@@ -28,11 +28,11 @@ import java.util.stream.Stream;
  * was lost or leaked" measure: every brick directory belongs to a volume brick on that peer, every
  * volume is whole (started, its bricks on distinct peers and on disk, quota on) and its
  * {@code user.csi.*} metadata agrees with the volume. A dedicated volume's quota equals its recorded
- * capacity; a shared pool has its strict quota timeouts, every directory of it is a recorded claim
- * with its limit equal to the recorded capacity (or, retained, without one), nothing moved aside
- * keeps a limit, and every limit glusterd keeps for the pool is on a live claim's directory. The
- * pool's directories are read from its first brick (read only: a test's audit, never the driver's
- * way in).
+ * capacity; every volume has the quota timeouts of its recorded enforcement, every directory of a
+ * pool is a recorded claim with its limit equal to the recorded capacity (or, retained, without
+ * one), nothing moved aside keeps a limit, and every limit glusterd keeps for the pool is on a live
+ * claim's directory. The pool's directories are read from its first brick (read only: a test's
+ * audit, never the driver's way in).
  */
 final class PoolAudit {
     private static final String ROOT_GFID = "00000000-0000-0000-0000-000000000001";
@@ -323,14 +323,21 @@ final class PoolAudit {
         } catch (NumberFormatException e) {
             capacity = -1;
         }
+        String enforcement = options.getOrDefault("user.csi.quota-enforcement", "(none)");
+        String timeouts = options.get("features.soft-timeout") + "/" + options.get("features.hard-timeout");
+        String expected = switch (enforcement) {
+            case "strict" -> "0/0";
+            case "balanced" -> "2/0";
+            case "loose" -> "60/5";
+            default -> "?";
+        };
+        if (!timeouts.equals(expected)) {
+            problems.add("volume " + name + " records quota enforcement " + enforcement + " but has quota timeouts "
+                    + timeouts);
+        }
         if (!"on".equals(options.get("features.quota"))) {
             problems.add("volume " + name + " has no quota");
         } else if (isPool) {
-            String soft = options.get("features.soft-timeout");
-            String hard = options.get("features.hard-timeout");
-            if (!"2".equals(soft) || !"0".equals(hard)) {
-                problems.add("pool " + name + " has quota timeouts soft " + soft + " hard " + hard + ", not 2 and 0");
-            }
             if (volume.started() && !volume.bricks().isEmpty()) {
                 Path brick = Path.of(volume.bricks().get(0).path());
                 problems.addAll(claimProblems(pool, gluster, name, brick));

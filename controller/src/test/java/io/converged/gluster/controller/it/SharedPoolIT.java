@@ -120,7 +120,8 @@ class SharedPoolIT {
         assertThat(pool.replicaCount()).isEqualTo(3);
         assertThat(pool.started()).isTrue();
         assertThat(pool.options()).containsEntry("user.csi.layout", "pool").containsEntry("features.quota", "on")
-                .containsEntry("features.soft-timeout", "2").containsEntry("features.hard-timeout", "0")
+                .containsEntry("features.soft-timeout", "0").containsEntry("features.hard-timeout", "0")
+                .containsEntry("user.csi.quota-enforcement", "strict")
                 .doesNotContainKey("user.csi.request-name");
         for (int i = 0; i < 5; i++) {
             timed(claim("pvc-" + i, (16 + i) * MIB).build());
@@ -268,5 +269,36 @@ class SharedPoolIT {
         assertThat(Files.readString(Path.of("/proc/self/mounts"))).contains(" " + mount + " fuse.glusterfs ");
         assertThat(PoolAudit.claims(gluster, NAME)).containsKey("gcs-pvc-after-umount");
         assertThat(audit()).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void everyNameTheSpecAllowsIsAClaimMadeRetriedFoundListedAndDeleted() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (String name : ControllerHostileInputIT.SPEC_NAMES) {
+            CreateVolumeRequest request = CreateVolumeRequest.newBuilder().setName(name)
+                    .addVolumeCapabilities(ControllerIT.RWX).putParameters("pool", NAME)
+                    .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(16 * MIB)).build();
+            Volume made = stub.createVolume(request).getVolume();
+            assertThat(stub.createVolume(request).getVolume().getVolumeId()).as("the retry of " + name)
+                    .isEqualTo(made.getVolumeId());
+            assertThat(stub.controllerGetVolume(ControllerGetVolumeRequest.newBuilder()
+                    .setVolumeId(made.getVolumeId()).build()).getVolume().getVolumeId()).isEqualTo(made.getVolumeId());
+            String directory = made.getVolumeContextMap().get("directory");
+            assertThat(directory).as("the directory of " + name).matches("[a-z0-9][a-z0-9-]*");
+            assertThat(limit(directory)).isEqualTo(16 * MIB);
+            ids.add(made.getVolumeId());
+        }
+        List<String> listed = new ArrayList<>();
+        stub.listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesList()
+                .forEach(e -> listed.add(e.getVolume().getVolumeId()));
+        assertThat(listed).containsAll(ids);
+        assertThat(audit()).isEmpty();
+        for (String id : ids) {
+            stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        }
+        assertThat(audit()).isEmpty();
+        System.out.printf("SharedPoolIT: %d claims named as the CSI spec allows made, retried, found, listed and"
+                + " deleted%n", ids.size());
     }
 }

@@ -34,11 +34,18 @@ final class SocketController implements AutoCloseable {
     private final UnixSocketServer server;
     private final UnixChannel channel;
     private final GlusterCli gluster;
+    private final VolumeBackend backend;
 
-    private SocketController(UnixSocketServer server, UnixChannel channel, GlusterCli gluster) {
+    private SocketController(UnixSocketServer server, UnixChannel channel, GlusterCli gluster, VolumeBackend backend) {
         this.server = server;
         this.channel = channel;
         this.gluster = gluster;
+        this.backend = backend;
+    }
+
+    /** The backend the controller serves from (for background work a test runs by hand, such as a quota check). */
+    VolumeBackend backend() {
+        return backend;
     }
 
     /** Starts the controller in {@code dir}; the listener hears every provisioning step. */
@@ -57,7 +64,7 @@ final class SocketController implements AutoCloseable {
         UnixSocketServer server = UnixSocketServer.start(endpoint, List.<BindableService>of(identity, controller),
                 new RpcInterceptor(null));
         return new SocketController(server, UnixChannel.open(endpoint),
-                new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli()));
+                new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli()), backend);
     }
 
     /** A stub on the controller's socket, without a deadline (callers set their own). */

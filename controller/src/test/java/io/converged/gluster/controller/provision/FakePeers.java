@@ -80,6 +80,8 @@ final class FakePeers implements PeerSource {
     private final Map<String, Long> free = new HashMap<>();
     private final Map<String, String> found = new HashMap<>();
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
+    /** Limits gluster accepted, by {@code volume:path}. */
+    private final Map<String, Long> limits = new HashMap<>();
     private final List<Rule> rules = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
     private final Map<String, List<List<String>>> argvs = new LinkedHashMap<>();
@@ -351,21 +353,58 @@ final class FakePeers implements PeerSource {
         };
     }
 
+    /** Gluster no longer shows the limit it accepted on this path (as after a peer's glusterd resynced). */
+    void forgetLimit(String volume, String path) {
+        limits.remove(volume + ":" + path);
+    }
+
     private Answer quota(List<String> args) {
         String name = args.get(2);
         return switch (args.get(3)) {
-            case "enable" -> answer("quota-enable.xml");
-            case "limit-usage", "remove", "soft-timeout", "hard-timeout" -> answer("limit.xml");
+            case "enable" -> {
+                if (volumes.containsKey(name)) {
+                    volumes.get(name).quota(true);
+                }
+                yield answer("quota-enable.xml");
+            }
+            case "limit-usage" -> {
+                // Gluster shows a limit it accepted: quota list answers it, kept or not.
+                limits.put(name + ":" + args.get(4), Long.parseLong(args.get(5)));
+                yield answer("limit.xml");
+            }
+            case "remove" -> {
+                limits.remove(name + ":" + args.get(4));
+                yield answer("limit.xml");
+            }
+            case "soft-timeout", "hard-timeout" -> answer("limit.xml");
             case "list" -> {
                 Volume volume = volumes.get(name);
-                if (volume == null) {
+                if (volume == null && limits.keySet().stream().noneMatch(k -> k.startsWith(name + ":"))) {
                     yield answer("info-notfound.xml");
                 }
-                if (!volume.quota) {
+                if (volume != null && !volume.quota) {
                     yield answer("quota-list-disabled.xml");
                 }
-                yield volume.limit.isEmpty() ? answer("quota-list-nolimit.xml")
-                        : ok(fixture("quota-list.xml").replace("2147483648", Long.toString(volume.limit.getAsLong())));
+                StringBuilder lines = new StringBuilder();
+                for (String path : args.subList(4, args.size())) {
+                    Long bytes = limits.get(name + ":" + path);
+                    if (bytes == null && path.equals("/") && volume != null && volume.limit.isPresent()) {
+                        bytes = volume.limit.getAsLong();
+                    }
+                    if (bytes != null) {
+                        String template = fixture("quota-list.xml");
+                        String line = template.substring(template.indexOf("<limit>"),
+                                template.indexOf("</limit>") + "</limit>".length());
+                        lines.append(line.replace("<path>/</path>", "<path>" + path + "</path>")
+                                .replace("2147483648", Long.toString(bytes)));
+                    }
+                }
+                if (lines.isEmpty()) {
+                    yield answer("quota-list-nolimit.xml");
+                }
+                String template = fixture("quota-list.xml");
+                yield ok(template.substring(0, template.indexOf("<limit>")) + lines
+                        + template.substring(template.indexOf("</limit>") + "</limit>".length()));
             }
             default -> throw new AssertionError("the fake peers do not know gluster " + String.join(" ", args));
         };

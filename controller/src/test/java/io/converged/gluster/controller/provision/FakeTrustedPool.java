@@ -58,9 +58,7 @@ public final class FakeTrustedPool {
             bricks.add(peers.peer(i).brick(BrickCarver.brickDir(brickRoot, name)));
         }
         FakePeers.Volume volume = FakePeers.Volume.named(name).bricks(bricks);
-        VolumeMetadata.forNewPool(brickRoot).forEach(volume::option);
-        volume.option("features.soft-timeout", Integer.toString(VolumeCreator.POOL_SOFT_TIMEOUT))
-                .option("features.hard-timeout", Integer.toString(VolumeCreator.POOL_HARD_TIMEOUT));
+        VolumeMetadata.forNewPool(brickRoot, QuotaEnforcement.STRICT).forEach(volume::option);
         peers.has(volume);
         return this;
     }
@@ -117,6 +115,12 @@ public final class FakeTrustedPool {
     }
 
     /** Whether gluster has a volume of that name now. */
+    /** Gluster forgot the limit of this path of the volume: quota list shows it without one (N/A). */
+    public FakeTrustedPool lostLimit(String volume, String path) {
+        peers.forgetLimit(volume, path);
+        return this;
+    }
+
     public boolean hasVolumeNamed(String name) {
         return peers.volumeNames().contains(name);
     }

@@ -82,7 +82,8 @@ class VolumeCreatorTest {
             + " 10.0.0.2:" + BRICK + " 10.0.0.3:" + BRICK + " force");
     private static final String SET = onFirstPeer("volume set " + VOLUME + " user.csi.driver glusterfs.converged.io"
             + " user.csi.request-name " + REQUEST + " user.csi.capacity-bytes " + BYTES + " user.csi.brick-root "
-            + ROOT + " user.csi.on-delete delete");
+            + ROOT + " user.csi.on-delete delete user.csi.quota-enforcement strict features.soft-timeout 0"
+            + " features.hard-timeout 0");
     private static final String START = onFirstPeer("volume start " + VOLUME);
     private static final String QUOTA = onFirstPeer("volume quota " + VOLUME + " enable");
     private static final String LIMIT = onFirstPeer("volume quota " + VOLUME + " limit-usage / " + BYTES);
@@ -100,6 +101,9 @@ class VolumeCreatorTest {
                 .option("user.csi.capacity-bytes", Long.toString(BYTES))
                 .option("user.csi.brick-root", ROOT)
                 .option("user.csi.on-delete", "delete")
+                .option("user.csi.quota-enforcement", "strict")
+                .option("features.soft-timeout", "0")
+                .option("features.hard-timeout", "0")
                 .limit(BYTES);
     }
 
@@ -301,6 +305,80 @@ class VolumeCreatorTest {
         creator().create(request());
 
         assertThat(peers.writes()).containsExactly(LIMIT);
+    }
+
+    @Test
+    void aRequestNamedLikeAFlagIsCreatedWithItsNameEncodedAndAdoptedByItsRetry() throws Exception {
+        peers.keepsWhatItBuilds();
+        StorageClassParameters p = StorageClassParameters.parse(Map.of());
+        String hostile = "--force, a=b 'é'";
+        VolumeRequest request = new VolumeRequest(hostile, VolumeNames.forRequest(p.volumeNamePrefix(), hostile),
+                BYTES, p);
+
+        ProvisionedVolume made = creator().create(request);
+        int writes = peers.writes().size();
+        ProvisionedVolume again = creator().create(request);
+
+        assertThat(peers.writes())
+                .anyMatch(w -> w.contains(" user.csi.request-name %2D-force%2C%20a%3Db%20%27%C3%A9%27 "));
+        assertThat(peers.writes()).hasSize(writes);
+        assertThat(again.id()).isEqualTo(made.id());
+        assertThat(again.requestName()).isEqualTo(hostile);
+    }
+
+    @Test
+    void aLimitGlusterDoesNotShowAfterSettingItIsSetOnceMoreBeforeTheCreateAnswers() throws Exception {
+        peers.when(1, gluster("volume", "quota", VOLUME, "list"), answer("quota-list-nolimit.xml"));
+
+        CsiException failure = failure(request());
+
+        // Set, not shown, set again, still not shown: never answered OK without its limit; the rollback
+        // removes the volume, and the sidecar's retry makes it anew.
+        assertThat(failure.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("does not show the quota limit of " + BYTES + " bytes");
+        assertThat(peers.writes()).containsSubsequence(LIMIT, LIMIT, STOP_FORCE, DELETE);
+        assertThat(peers.log().stream().filter(l -> l.equals(onFirstPeer("volume quota " + VOLUME + " list /"))))
+                .hasSize(2);
+    }
+
+    @Test
+    void aLimitShownOnlyAfterTheSecondSetIsAnOkCreate() throws Exception {
+        int[] lists = {0};
+        peers.when(1, argv -> argv.containsAll(List.of("quota", VOLUME, "list")) && lists[0]++ == 0,
+                answer("quota-list-nolimit.xml"));
+
+        creator().create(request());
+
+        List<String> expected = new ArrayList<>(NEW_VOLUME);
+        expected.add(LIMIT);
+        assertThat(peers.writes()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aVolumeMadeBeforeQuotaEnforcementExistedIsGivenTheStrictTimeoutsAndTheRecordWhenAdopted()
+            throws Exception {
+        peers.has(FakePeers.Volume.named(VOLUME)
+                .bricks(List.of("10.0.0.1:" + BRICK, "10.0.0.2:" + BRICK, "10.0.0.3:" + BRICK))
+                .option("user.csi.driver", "glusterfs.converged.io")
+                .option("user.csi.request-name", REQUEST)
+                .option("user.csi.capacity-bytes", Long.toString(BYTES))
+                .option("user.csi.brick-root", ROOT)
+                .option("user.csi.on-delete", "delete")
+                .limit(BYTES));
+
+        creator().create(request());
+
+        assertThat(peers.writes()).containsExactly(onFirstPeer("volume quota " + VOLUME + " soft-timeout 0"),
+                onFirstPeer("volume quota " + VOLUME + " hard-timeout 0"),
+                onFirstPeer("volume set " + VOLUME + " user.csi.quota-enforcement strict"));
+    }
+
+    @Test
+    void aClassAskingBalancedEnforcementSetsItsTimeoutsInTheMetadataTransaction() throws Exception {
+        creator().create(request(BYTES, Map.of("quotaEnforcement", "balanced")));
+
+        assertThat(peers.writes()).contains(SET.replace("quota-enforcement strict features.soft-timeout 0",
+                "quota-enforcement balanced features.soft-timeout 2"));
     }
 
     @Test

@@ -164,7 +164,8 @@ class PoolClaimsTest {
     // ---------------------------------------------------------------- create
 
     @Test
-    void theFirstClaimMakesThePoolAndLaterClaimsOfItRunNoGlusterCommandButTheirLimit() throws Exception {
+    void theFirstClaimMakesThePoolAndLaterClaimsOfItRunNoGlusterCommandButTheirLimitAndItsReadBack()
+            throws Exception {
         ProvisionedVolume first = claims.create(request(REQUEST));
 
         String brick = BRICK_ROOT + "/" + POOL + "/brick";
@@ -175,11 +176,10 @@ class PoolClaimsTest {
                 "p1: gluster volume create " + POOL + " replica 3 10.0.0.1:" + brick + " 10.0.0.2:" + brick
                         + " 10.0.0.3:" + brick + " force",
                 "p1: gluster volume set " + POOL + " user.csi.driver glusterfs.converged.io user.csi.layout pool"
-                        + " user.csi.brick-root " + BRICK_ROOT,
+                        + " user.csi.brick-root " + BRICK_ROOT + " user.csi.quota-enforcement strict"
+                        + " features.soft-timeout 0 features.hard-timeout 0",
                 "p1: gluster volume start " + POOL,
                 "p1: gluster volume quota " + POOL + " enable",
-                "p1: gluster volume quota " + POOL + " soft-timeout 2",
-                "p1: gluster volume quota " + POOL + " hard-timeout 0",
                 limit(DIR, BYTES));
         assertThat(gluster.hasVolumeNamed(POOL)).isTrue();
         assertThat(first.id()).isEqualTo(ID);
@@ -198,9 +198,25 @@ class PoolClaimsTest {
         int mark = gluster.log().size();
         ProvisionedVolume second = claims.create(request("pvc-b"));
 
-        assertThat(gluster.log().subList(mark, gluster.log().size())).containsExactly(limit("gcs-pvc-b", BYTES));
+        assertThat(gluster.log().subList(mark, gluster.log().size())).containsExactly(limit("gcs-pvc-b", BYTES),
+                "p1: gluster volume quota " + POOL + " list /gcs-pvc-b");
         assertThat(second.id()).isEqualTo(POOL + "/gcs-pvc-b");
         assertThat(files().directories()).containsOnlyKeys(DIR, "gcs-pvc-b");
+    }
+
+    @Test
+    void aClaimWhoseLimitGlusterLostIsASuspectAndItsRepairSetsTheLimitAgain() throws Exception {
+        poolExists();
+        claims.create(request(REQUEST));
+        claims.create(request("pvc-b"));
+        gluster.lostLimit(POOL, "/" + DIR);
+
+        List<String> suspects = claims.quotaSuspects();
+        assertThat(suspects).containsExactly(ID);
+        int mark = gluster.log().size();
+        assertThat(claims.repairQuota(ID)).hasValueSatisfying(m -> assertThat(m)
+                .isEqualTo("claim " + ID + ": its limit of " + BYTES + " bytes was missing; repaired"));
+        assertThat(gluster.log().subList(mark, gluster.log().size())).contains(limit(DIR, BYTES));
     }
 
     @Test

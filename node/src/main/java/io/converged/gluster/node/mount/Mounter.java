@@ -42,4 +42,33 @@ public interface Mounter {
      * {@link MountException.Reason#NOT_CONNECTED}, a hung server with {@link MountException.Reason#TIMEOUT}.
      */
     FsStats statfs(Path path) throws MountException;
+
+    /**
+     * Which bricks the FUSE client mounted at the path does not reach, read from the client's own view,
+     * {@code PATH/.meta/graphs/active/VOLUME-replicate-N/private} ({@code child_up[i] = 0}); empty when it
+     * reaches them all or the path shows no such view (not a gluster FUSE mount).
+     */
+    default java.util.Optional<String> unreachableBricks(Path path) {
+        Path active = path.resolve(".meta/graphs/active");
+        int down = 0;
+        int total = 0;
+        try (java.nio.file.DirectoryStream<Path> graphs = java.nio.file.Files.newDirectoryStream(active,
+                "*-replicate-*")) {
+            for (Path replicate : graphs) {
+                for (String line : java.nio.file.Files.readAllLines(replicate.resolve("private"))) {
+                    String trimmed = line.strip();
+                    if (trimmed.startsWith("child_up[")) {
+                        total++;
+                        if (trimmed.endsWith("= 0")) {
+                            down++;
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return down == 0 ? java.util.Optional.empty() : java.util.Optional.of("the gluster client reaches "
+                + (total - down) + " of " + total + " bricks; it serves from the others until they return");
+    }
 }

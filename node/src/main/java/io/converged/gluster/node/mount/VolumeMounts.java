@@ -207,6 +207,10 @@ public final class VolumeMounts {
             try {
                 FsStats stats = mounter.statfs(path);
                 Optional<String> stale = deadClients.staleReason(path);
+                if (stale.isEmpty()) {
+                    // A live client may still miss bricks: the mount serves, from fewer replicas.
+                    stale = mounter.unreachableBricks(path);
+                }
                 return new Usage(Optional.of(stats), stale.isPresent(), stale.orElse(""));
             } catch (MountException e) {
                 if (e.reason() != MountException.Reason.NOT_CONNECTED) {

@@ -367,6 +367,47 @@ public final class Ctl {
         return row;
     }
 
+    @Command(name = "health", description = "What the controller last saw of gluster (its /metrics): bricks online,"
+            + " heal backlog and split-brain entries per gluster volume, quota used and limit per volume, and"
+            + " whether each peer is connected.")
+    int health(@Option(names = "--metrics", paramLabel = "URL", defaultValue = "${env:CSI_CONTROLLER_METRICS}",
+            description = "the controller's metrics, e.g. http://127.0.0.1:9809/metrics (its --metrics-address;"
+                    + " default: $CSI_CONTROLLER_METRICS)") String url) {
+        if (url == null || url.isBlank()) {
+            throw usage("no metrics URL: give --metrics http://HOST:PORT/metrics (the controller's"
+                    + " --metrics-address) or set CSI_CONTROLLER_METRICS");
+        }
+        String text;
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                            .timeout(java.time.Duration.ofSeconds(10)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new CommandLine.ExecutionException(spec.commandLine(), url + " answered HTTP "
+                        + response.statusCode());
+            }
+            text = response.body();
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ExecutionException(spec.commandLine(), "cannot read " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandLine.ExecutionException(spec.commandLine(), "interrupted reading " + url);
+        }
+        HealthFigures.Parsed parsed = HealthFigures.parse(text);
+        if (output == Output.JSON) {
+            out.println(json(Map.of("volumes", parsed.volumes(), "quotas", parsed.quotas(), "peers",
+                    parsed.peers())));
+        } else {
+            out.print(Table.render(parsed.volumes()));
+            out.println();
+            out.print(Table.render(parsed.quotas()));
+            out.println();
+            out.print(Table.render(parsed.peers()));
+        }
+        return 0;
+    }
+
     @Command(name = "create", description = "CreateVolume with a StorageClass's parameters (and overrides).")
     int create(
             @Parameters(paramLabel = "NAME", description = "the volume's name (a claim's, in Kubernetes)")

@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 class CtlTest {
     private static final List<String> COMMANDS = List.of("probe", "info", "volumes", "pools", "create", "describe",
-            "expand",
+            "expand", "health",
             "delete", "stage", "publish", "unpublish", "unstage", "stats", "completion");
     /** The line deploy/local/run takes the new volume's id from: sed -n 's/^  "id": "\(.*\)",$/\1/p'. */
     private static final Pattern RUN_READS_THE_ID = Pattern.compile("(?m)^  \"id\": \"(.*)\",$");
@@ -285,5 +285,47 @@ class CtlTest {
         // That the controller accepts them is StorageClassExamplesTest's (controller module) to prove.
         Map<String, String> parameters = Ctl.storageClassParameters(Path.of("../storageclass-examples/replica3.yaml"));
         assertThat(parameters).containsEntry("replica", "3").containsEntry("brickRoot", "/mnt/brick1");
+    }
+
+    @Test
+    void healthShowsTheControllersGaugesAsTablesAndJson() throws Exception {
+        String metrics = """
+                # HELP gluster_csi_volume_bricks Bricks
+                gluster_csi_volume_bricks{gluster_volume="gcs-pvc-a"} 3.0
+                gluster_csi_volume_bricks_online{gluster_volume="gcs-pvc-a"} 2.0
+                gluster_csi_volume_heal_pending_entries{gluster_volume="gcs-pvc-a"} 6.0
+                gluster_csi_volume_split_brain_entries{gluster_volume="gcs-pvc-a"} 0.0
+                gluster_csi_volume_bricks{gluster_volume="shared"} 3.0
+                gluster_csi_volume_bricks_online{gluster_volume="shared"} 3.0
+                gluster_csi_volume_quota_used_bytes{gluster_volume="gcs-pvc-a",volume="gcs-pvc-a"} 1048576.0
+                gluster_csi_volume_quota_limit_bytes{gluster_volume="gcs-pvc-a",volume="gcs-pvc-a"} 6.7108864E7
+                gluster_csi_volume_quota_used_bytes{gluster_volume="shared",volume="shared/gcs-pvc-b"} 0.0
+                gluster_csi_peer_connected{peer="10.0.0.1"} 1.0
+                gluster_csi_peer_connected{peer="10.0.0.3"} 0.0
+                """;
+        com.sun.net.httpserver.HttpServer http = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/metrics", exchange -> {
+            byte[] body = metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        try {
+            String url = "http://127.0.0.1:" + http.getAddress().getPort() + "/metrics";
+            assertThat(run("health", "--metrics", url)).isZero();
+            assertThat(out()).containsPattern("gcs-pvc-a\\s+3\\s+2\\s+6\\s+0")
+                    .containsPattern("shared\\s+3\\s+3\\s+-\\s+-")
+                    .containsPattern("gcs-pvc-a\\s+gcs-pvc-a\\s+1Mi\\s+64Mi")
+                    .containsPattern("shared/gcs-pvc-b\\s+shared\\s+0\\s+NONE")
+                    .containsPattern("10.0.0.3\\s+NO");
+            out.getBuffer().setLength(0);
+            assertThat(run("-o", "json", "health", "--metrics", url)).isZero();
+            Map<String, Object> json = new JsonMapper().readValue(out(), new TypeReference<Map<String, Object>>() { });
+            assertThat(json).containsOnlyKeys("volumes", "quotas", "peers");
+        } finally {
+            http.stop(0);
+        }
     }
 }
