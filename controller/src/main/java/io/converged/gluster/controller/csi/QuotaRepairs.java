@@ -64,7 +64,7 @@ public final class QuotaRepairs implements AutoCloseable {
         List<String> suspects = backend.quotaSuspects();
         List<String> done = new java.util.ArrayList<>();
         for (String id : suspects) {
-            VolumeLocks.Held held = locks.tryAcquire(id);
+            VolumeLocks.Held held = locks.tryAcquireInBackground(id);
             if (held == null) {
                 LOG.fine("quota check: " + id + " is busy; looking again next round");
                 continue;

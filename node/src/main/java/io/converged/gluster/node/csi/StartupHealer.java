@@ -32,7 +32,7 @@ public final class StartupHealer implements Runnable {
         int healed = 0;
         int failed = 0;
         for (StageRecord record : records.all()) {
-            VolumeLocks.Held lock = locks.tryAcquire(record.volumeId());
+            VolumeLocks.Held lock = locks.tryAcquireInBackground(record.volumeId());
             if (lock == null) {
                 LOG.info("volume " + record.volumeId() + " is busy with a kubelet call; not healing it at start");
                 continue;
