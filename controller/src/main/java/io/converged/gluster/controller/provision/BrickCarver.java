@@ -88,13 +88,16 @@ public final class BrickCarver {
 
     /**
      * Removes {@code <root>/<volume>/brick} and its volume directory only if both are empty: a brick
-     * carved by a call that died before gluster used it. A brick that ever served data holds at least
-     * gluster's {@code .glusterfs} directory and is never touched. Returns true when removed.
+     * carved by a call that died before gluster used it. {@code volume create} checks a brick by making
+     * an empty {@code .glusterfs} in it, even when the create then fails on another peer: that empty
+     * directory goes first. A brick that ever served data holds a {@code .glusterfs} full of gluster's
+     * own files and is never touched (rmdir removes only empty directories). Returns true when removed.
      */
     public boolean removeIfUnused(CommandRunner peer, String brickRoot, String volume) throws CommandException {
         checkPath(brickRoot);
         String brick = brickDir(brickRoot, volume);
         checkPath(brick);
+        peer.run(List.of("rmdir", "--", brick + "/.glusterfs"), TIMEOUT);
         return peer.run(List.of("rmdir", "--", brick, volumeDir(brickRoot, volume)), TIMEOUT).succeeded();
     }
 

@@ -201,7 +201,8 @@ class VolumeCreatorTest {
 
         assertThat(failure.code()).isEqualTo(Status.Code.ALREADY_EXISTS);
         assertThat(peers.writes()).containsExactly(carve(1), "p1: mkdir -p -- " + BRICK, carve(2), carve(3), CREATE,
-                "p1: rmdir -- " + BRICK + " " + DIR, removeBrick(2), removeBrick(3));
+                "p1: rmdir -- " + BRICK + "/.glusterfs", "p1: rmdir -- " + BRICK + " " + DIR, removeBrick(2),
+                removeBrick(3));
     }
 
     @Test

@@ -155,7 +155,8 @@ class VolumeRemoverTest {
 
         remover().delete(VOLUME);
 
-        assertThat(peers.writes()).containsExactly("p2: rmdir -- " + BRICK + " " + DIR);
+        assertThat(peers.writes()).containsExactly("p2: rmdir -- " + BRICK + "/.glusterfs",
+                "p2: rmdir -- " + BRICK + " " + DIR);
         assertThat(peers.log()).filteredOn(line -> line.contains(": find ")).hasSize(4)
                 .allMatch(line -> line.contains(" -path */" + VOLUME + "/brick -empty -print"));
         assertThat(heard).isEmpty();
