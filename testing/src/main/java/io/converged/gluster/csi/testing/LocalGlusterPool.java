@@ -147,6 +147,20 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     /** Starts N glusterd that know nothing of each other: every one is a pool of one. */
     public static LocalGlusterPool startUnformed(int peerCount) throws IOException {
+        return startUnformed(peerCount, () -> { });
+    }
+
+    /** Work a test does while it holds the machine-wide lock, before the leftovers of crashed runs are cleaned. */
+    interface Locked {
+        void run() throws Exception;
+    }
+
+    /**
+     * As {@link #startUnformed(int)}, running {@code whileLocked} once the machine-wide lock is held and
+     * before leftovers are cleaned: a test that makes a crashed run's leftovers makes them there, so no
+     * other JVM's pool start cleans them first.
+     */
+    static LocalGlusterPool startUnformed(int peerCount, Locked whileLocked) throws IOException {
         if (peerCount < 1 || peerCount > 9) {
             throw new IllegalArgumentException("a test pool has 1 to 9 peers, not " + peerCount);
         }
@@ -166,6 +180,7 @@ public final class LocalGlusterPool implements AutoCloseable {
             long waitStart = System.nanoTime();
             lock = acquire(channel);
             long waited = (System.nanoTime() - waitStart) / 1_000_000;
+            runLocked(whileLocked);
             cleanLeftovers();
             Set<String> runBefore = list(GLUSTER_RUN);
             Set<String> libBefore = list(GLUSTER_LIB);
@@ -193,6 +208,16 @@ public final class LocalGlusterPool implements AutoCloseable {
                 IN_JVM.release();
             }
             throw e;
+        }
+    }
+
+    private static void runLocked(Locked work) throws IOException {
+        try {
+            work.run();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the work done under the pool lock failed: " + e.getMessage(), e);
         }
     }
 
