@@ -135,6 +135,11 @@ public final class Bench implements Callable<Integer> {
             + "pool to N claims one after another (default: 1000; --quick: 100)")
     private Integer sharedScale;
 
+    @Option(names = "--quota-write-mib", paramLabel = "MIB", converter = Positive.class, description = "MiB "
+            + "written to each of the quota phase's three volumes (strict, balanced, loose) in 32 MiB files to "
+            + "measure throughput under the limit (default: 384; --quick: 192)")
+    private Integer quotaWriteMib;
+
     @Option(names = "--skip", paramLabel = "PHASE", split = ",",
             description = "phases not to run: ${COMPLETION-CANDIDATES}")
     private List<Phase> skip;
@@ -147,7 +152,7 @@ public final class Bench implements Callable<Integer> {
 
     /** The parts of a run, in the order they run; {@code --skip} names them. */
     enum Phase {
-        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE, SHARED;
+        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE, SHARED, QUOTA;
 
         @Override
         public String toString() {
@@ -210,6 +215,7 @@ public final class Bench implements Callable<Integer> {
         sharedBurst = Objects.requireNonNullElse(sharedBurst, quick ? 20 : 100);
         sharedScale = Math.max(Objects.requireNonNullElse(sharedScale, quick ? 100 : 1000),
                 1 + sharedSequence + sharedBurst + 10);
+        quotaWriteMib = Objects.requireNonNullElse(quotaWriteMib, quick ? 192 : 384);
     }
 
     @Override
@@ -293,6 +299,14 @@ public final class Bench implements Callable<Integer> {
                 shared.measure(sharedSequence, sharedBurst, sharedScale, Stats.median(firstCreates));
             } finally {
                 shared.cleanUp();
+            }
+        }
+        if (!skip.contains(Phase.QUOTA)) {
+            QuotaBench quota = new QuotaBench(this, run);
+            try {
+                quota.measure(quotaWriteMib);
+            } finally {
+                quota.cleanUp();
             }
         }
     }
@@ -792,6 +806,10 @@ public final class Bench implements Callable<Integer> {
 
     EnvFile env() {
         return env;
+    }
+
+    int quotaWriteMib() {
+        return quotaWriteMib;
     }
 
     int footprintRuns() {

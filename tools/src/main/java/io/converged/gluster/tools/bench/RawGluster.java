@@ -125,7 +125,12 @@ final class RawGluster {
 
     /** {@code volume get all KEY}: a pool-wide option, e.g. brick multiplexing. */
     String globalOption(String key) throws CommandException {
-        String out = gluster(List.of("volume", "get", "all", key)).stdout();
+        return volumeOption("all", key);
+    }
+
+    /** {@code volume get VOLUME KEY}: one option's value as gluster shows it, or "?". */
+    String volumeOption(String volume, String key) throws CommandException {
+        String out = gluster(List.of("volume", "get", volume, key)).stdout();
         for (String line : out.lines().toList()) {
             String[] parts = line.strip().split("\\s+");
             if (parts.length >= 2 && parts[0].equals(key)) {

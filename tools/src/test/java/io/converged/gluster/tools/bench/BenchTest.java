@@ -65,6 +65,9 @@ class BenchTest {
         assertThat(settled("--quick").footprintRuns()).isEqualTo(1);
         assertThat(settled("--quick", "--footprint-runs", "2").footprintRuns()).isEqualTo(2);
         assertThat(settled().footprintRuns()).isEqualTo(3);
+        assertThat(settled("--quick").quotaWriteMib()).isEqualTo(192);
+        assertThat(settled().quotaWriteMib()).isEqualTo(384);
+        assertThat(settled("--quick", "--quota-write-mib", "64").quotaWriteMib()).isEqualTo(64);
         assertThat(settled().dir()).isAbsolute();
     }
 
