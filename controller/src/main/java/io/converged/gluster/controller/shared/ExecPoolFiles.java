@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -89,18 +88,6 @@ public final class ExecPoolFiles implements PoolFiles {
             return Entry.ABSENT;
         }
         throw failed("reading the record of " + name, result);
-    }
-
-    @Override
-    public OptionalLong limitBytes(String name) throws CsiException {
-        CommandResult result = run(PoolFiles.limitCommand(path(name)));
-        if (result.succeeded()) {
-            return PoolFiles.parseLimit(result.stdout());
-        }
-        if (result.message().contains("No such attribute")) {
-            return OptionalLong.empty();
-        }
-        throw failed("reading the quota limit of " + name, result);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package io.converged.gluster.controller.shared;
 
 import io.converged.gluster.csi.exec.CommandException;
-import io.converged.gluster.csi.exec.CommandFailedException;
-import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.grpc.Status;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -164,28 +161,6 @@ public final class LocalPoolFiles implements PoolFiles {
             }
             return new Entry(true, readRecord(dir));
         });
-    }
-
-    @Override
-    public OptionalLong limitBytes(String name) throws CsiException {
-        // Java reads only user.* attributes: getfattr reads gluster's trusted.* one.
-        String path = root.resolve(name).toString();
-        CommandResult result;
-        try {
-            result = runner.run(PoolFiles.limitCommand(path), timeout);
-        } catch (CommandException e) {
-            throw gone(e.getMessage()) ? new MountGoneException(describe() + ": " + e.getMessage(), e) : e;
-        }
-        if (result.succeeded()) {
-            return PoolFiles.parseLimit(result.stdout());
-        }
-        if (result.message().contains("No such attribute")) {
-            return OptionalLong.empty();
-        }
-        if (gone(result.message())) {
-            throw new MountGoneException(describe() + " does not answer: " + result.message());
-        }
-        throw CommandFailedException.because("reading the quota limit of " + name + " on " + describe(), result);
     }
 
     @Override

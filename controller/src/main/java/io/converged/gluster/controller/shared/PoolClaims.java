@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -150,7 +149,7 @@ public final class PoolClaims implements VolumeBackend {
             files.writeRecord(dir, record.render());
         }
         step(Step.CLAIM_RECORDED, id);
-        limit(pool, files, id, request.capacityBytes());
+        limit(pool, id, request.capacityBytes());
         LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool());
         return volume(pool.info, id, record);
     }
@@ -215,7 +214,7 @@ public final class PoolClaims implements VolumeBackend {
             throw CsiException.alreadyExists("claim " + id + " already exists for this request with capacity "
                     + record.capacityBytes() + " bytes, asked " + request.capacityBytes());
         }
-        limit(pool, files, id, record.capacityBytes());
+        limit(pool, id, record.capacityBytes());
         return volume(pool.info, id, record);
     }
 
@@ -279,33 +278,15 @@ public final class PoolClaims implements VolumeBackend {
         return "Created".equals(pool.status());
     }
 
-    /**
-     * Sets the claim's limit and sees that its directory carries it (read through the mount: one getfattr,
-     * not a second gluster command), setting it once more when it does not; a limit gluster accepted but
-     * does not keep after that is UNAVAILABLE, so the claim is never answered OK without its size.
-     */
-    private void limit(Pool pool, PoolFiles files, ClaimId id, long bytes) throws CsiException {
+    private void limit(Pool pool, ClaimId id, long bytes) throws CsiException {
         List<Peer> peers = trusted.peers();
-        String dir = id.directory();
         synchronized (pool.quota) {
-            OptionalLong shown = OptionalLong.empty();
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                trusted.ask(peers, cli -> {
-                    cli.quotaLimitUsage(id.pool(), "/" + dir, bytes);
-                    return null;
-                });
-                shown = files.limitBytes(dir);
-                if (shown.isPresent() && shown.getAsLong() == bytes) {
-                    step(Step.CLAIM_LIMITED, id);
-                    return;
-                }
-                LOG.warning("claim " + id + ": gluster accepted a limit of " + bytes + " bytes but the directory shows "
-                        + (shown.isPresent() ? shown.getAsLong() + " bytes" : "none") + " (attempt " + attempt + ")");
-            }
-            throw CsiException.unavailable("gluster does not keep the limit of " + bytes + " bytes on claim " + id
-                    + " after setting it twice (the directory shows " + (shown.isPresent() ? shown.getAsLong()
-                    + " bytes" : "none") + "); retry later");
+            trusted.ask(peers, cli -> {
+                cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes);
+                return null;
+            });
         }
+        step(Step.CLAIM_LIMITED, id);
     }
 
     private Set<Integer> gidsInUse(PoolFiles files) throws CsiException {
@@ -396,7 +377,7 @@ public final class PoolClaims implements VolumeBackend {
             if (bytes == record.capacityBytes()) {
                 return volume(pool.info, id, record);
             }
-            limit(pool, files, id, bytes);
+            limit(pool, id, bytes);
             ClaimRecord grown = record.withCapacity(bytes);
             files.writeRecord(id.directory(), grown.render());
             LOG.info("expanded claim " + id + " from " + record.capacityBytes() + " to " + bytes + " bytes");
@@ -568,10 +549,7 @@ public final class PoolClaims implements VolumeBackend {
             long bytes = record.get().capacityBytes();
             Long shown = limitsOf(peers, id.pool(), List.of(volume(info, id, record.get()))).get("/" + id.directory());
             if (shown == null || shown != bytes) {
-                mounts.with(pool.get().info, files -> {
-                    limit(pool.get(), files, id, bytes);
-                    return null;
-                });
+                limit(pool.get(), id, bytes);
                 repaired.add("claim " + id + ": " + (shown == null ? "its limit of " + bytes + " bytes was missing"
                         : "its limit was " + shown + " bytes, not " + bytes));
             }

@@ -4,7 +4,6 @@ import io.converged.gluster.csi.runtime.CsiException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The files of one shared pool as the controller reaches them: through its FUSE mount of the pool
@@ -62,36 +61,6 @@ public interface PoolFiles {
 
     /** Removes {@code aside/name} and everything in it. */
     void removeAside(String aside, String name) throws CsiException;
-
-    /**
-     * The hard limit gluster's quota keeps on the directory, read through the mount from the limit
-     * attribute gluster sets on it ({@value #LIMIT_ATTRIBUTE}, GlusterFS 10): what the bricks enforce.
-     * Empty when the directory has none.
-     */
-    OptionalLong limitBytes(String name) throws CsiException;
-
-    /** The attribute in which GlusterFS 10 keeps a directory's quota limit. */
-    String LIMIT_ATTRIBUTE = "trusted.glusterfs.quota.limit-set.1";
-
-    /** The getfattr that prints the limit attribute in hex, or fails with "No such attribute". */
-    static List<String> limitCommand(String path) {
-        return List.of("getfattr", "--absolute-names", "-e", "hex", "-n", LIMIT_ATTRIBUTE, "--", path);
-    }
-
-    /**
-     * The hard limit in getfattr's hex dump of the limit attribute ({@code NAME=0x} then the hard limit and
-     * the soft limit, each a big-endian 64-bit number); empty when the dump holds none.
-     */
-    static OptionalLong parseLimit(String dump) {
-        String prefix = LIMIT_ATTRIBUTE + "=0x";
-        for (String line : dump.lines().map(String::strip).toList()) {
-            if (line.startsWith(prefix) && line.length() >= prefix.length() + 16) {
-                return OptionalLong.of(Long.parseUnsignedLong(line.substring(prefix.length(), prefix.length() + 16),
-                        16));
-            }
-        }
-        return OptionalLong.empty();
-    }
 
     /** Every directory directly under the root that is not hidden, with its claim record if it has one. */
     Map<String, Optional<String>> records() throws CsiException;

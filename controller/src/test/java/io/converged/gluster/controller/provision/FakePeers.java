@@ -353,12 +353,6 @@ final class FakePeers implements PeerSource {
         };
     }
 
-    /** The limit gluster accepted on this path of the volume and keeps. */
-    OptionalLong limitShown(String volume, String path) {
-        Long bytes = limits.get(volume + ":" + path);
-        return bytes == null ? OptionalLong.empty() : OptionalLong.of(bytes);
-    }
-
     /** Gluster no longer shows the limit it accepted on this path (as after a peer's glusterd resynced). */
     void forgetLimit(String volume, String path) {
         limits.remove(volume + ":" + path);

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -115,18 +114,13 @@ public final class FakeTrustedPool {
         return this;
     }
 
+    /** Whether gluster has a volume of that name now. */
     /** Gluster forgot the limit of this path of the volume: quota list shows it without one (N/A). */
     public FakeTrustedPool lostLimit(String volume, String path) {
         peers.forgetLimit(volume, path);
         return this;
     }
 
-    /** The limit gluster keeps on this path of the volume, if any. */
-    public OptionalLong limitShown(String volume, String path) {
-        return peers.limitShown(volume, path);
-    }
-
-    /** Whether gluster has a volume of that name now. */
     public boolean hasVolumeNamed(String name) {
         return peers.volumeNames().contains(name);
     }

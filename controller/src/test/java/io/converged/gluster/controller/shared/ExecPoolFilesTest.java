@@ -270,24 +270,6 @@ class ExecPoolFilesTest {
         assertThat(files.removeIfEmpty("gcs-pvc-1")).isFalse();
     }
 
-    @Test
-    void limitBytesIsTheHardLimitOfGlusterFs10sLimitAttributeReadInHex() throws Exception {
-        // 32 MiB hard limit, soft limit -1 (the volume's default percentage), as getfattr -e hex prints them.
-        runner.answer("# file: " + ROOT + "/gcs-pvc-1\n"
-                + "trusted.glusterfs.quota.limit-set.1=0x0000000002000000ffffffffffffffff\n\n");
-
-        assertThat(files.limitBytes("gcs-pvc-1")).hasValue(32L * 1024 * 1024);
-        assertThat(runner.calls).containsExactly(List.of("getfattr", "--absolute-names", "-e", "hex", "-n",
-                "trusted.glusterfs.quota.limit-set.1", "--", ROOT + "/gcs-pvc-1"));
-    }
-
-    @Test
-    void limitBytesIsEmptyForADirectoryWithoutALimit() throws Exception {
-        runner.fail(1, ROOT + "/gcs-pvc-1: trusted.glusterfs.quota.limit-set.1: No such attribute");
-
-        assertThat(files.limitBytes("gcs-pvc-1")).isEmpty();
-    }
-
     // ---------------------------------------------------------------- moving aside
 
     @Test

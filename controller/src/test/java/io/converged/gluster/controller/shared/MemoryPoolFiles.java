@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * A shared pool's files in memory: the directories directly under its root (each with its record,
@@ -39,23 +37,10 @@ final class MemoryPoolFiles implements PoolFiles {
     private long freeBytes = 100 * Capacity.GIB;
     private String goneAt;
     private boolean goneAfter;
-    private final Function<String, OptionalLong> limits;
-    private int limitsNotShown;
 
-    /**
-     * @param limits the limit gluster keeps on a directory (by name), as the mount reads it from the
-     *     directory's limit attribute
-     */
-    MemoryPoolFiles(String pool, Consumer<String> listener, Function<String, OptionalLong> limits) {
+    MemoryPoolFiles(String pool, Consumer<String> listener) {
         this.pool = pool;
         this.listener = listener;
-        this.limits = limits;
-    }
-
-    /** The next {@code times} reads of a limit find none (a limit gluster accepted and did not keep). */
-    MemoryPoolFiles limitNotShown(int times) {
-        limitsNotShown = times;
-        return this;
     }
 
     // ---------------------------------------------------------------- the pool as a test sets it up
@@ -141,17 +126,6 @@ final class MemoryPoolFiles implements PoolFiles {
         Space space = new Space(freeBytes, 1024 * Capacity.GIB);
         leave("space");
         return space;
-    }
-
-    @Override
-    public OptionalLong limitBytes(String name) throws CsiException {
-        enter("limitBytes");
-        OptionalLong shown = limitsNotShown > 0 ? OptionalLong.empty() : limits.apply(name);
-        if (limitsNotShown > 0) {
-            limitsNotShown--;
-        }
-        leave("limitBytes");
-        return shown;
     }
 
     @Override

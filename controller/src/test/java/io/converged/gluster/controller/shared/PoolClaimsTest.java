@@ -75,8 +75,7 @@ class PoolClaimsTest {
         private final List<String> used = new ArrayList<>();
 
         MemoryPoolFiles of(String pool) {
-            return pools.computeIfAbsent(pool, p -> new MemoryPoolFiles(p, timeline::add,
-                    dir -> gluster.limitShown(p, "/" + dir)));
+            return pools.computeIfAbsent(pool, p -> new MemoryPoolFiles(p, timeline::add));
         }
 
         @Override
@@ -199,9 +198,8 @@ class PoolClaimsTest {
         int mark = gluster.log().size();
         ProvisionedVolume second = claims.create(request("pvc-b"));
 
-        // The read-back is the directory's limit attribute through the mount, not a second gluster command.
-        assertThat(gluster.log().subList(mark, gluster.log().size())).containsExactly(limit("gcs-pvc-b", BYTES));
-        assertThat(files().operations()).endsWith("limitBytes");
+        assertThat(gluster.log().subList(mark, gluster.log().size())).containsExactly(limit("gcs-pvc-b", BYTES),
+                "p1: gluster volume quota " + POOL + " list /gcs-pvc-b");
         assertThat(second.id()).isEqualTo(POOL + "/gcs-pvc-b");
         assertThat(files().directories()).containsOnlyKeys(DIR, "gcs-pvc-b");
     }
@@ -356,32 +354,6 @@ class PoolClaimsTest {
         claims.create(request("pvc-second"));
 
         assertThat(files().operations().stream().filter("space"::equals)).hasSize(1);
-    }
-
-    @Test
-    void aLimitTheClaimsDirectoryDoesNotCarryAfterItIsSetIsSetOnceMoreBeforeTheClaimAnswers() throws Exception {
-        poolExists();
-        files().limitNotShown(1);
-
-        claims.create(request(REQUEST));
-
-        assertThat(gluster.writes()).containsExactly(limit(DIR, BYTES), limit(DIR, BYTES));
-        assertThat(timeline).endsWith("step CLAIM_LIMITED");
-    }
-
-    @Test
-    void aLimitGlusterAcceptsTwiceAndDoesNotKeepIsUnavailableNeverAnOkClaimWithoutItsSize() throws Exception {
-        poolExists();
-        files().limitNotShown(2);
-
-        CsiException failure = failure(() -> claims.create(request(REQUEST)));
-
-        assertThat(failure.code()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(failure).hasMessageContaining("does not keep the limit of " + BYTES + " bytes");
-        assertThat(timeline).doesNotContain("step CLAIM_LIMITED");
-        // The retry finds its directory and record and sets the limit again.
-        claims.create(request(REQUEST));
-        assertThat(timeline).endsWith("step CLAIM_LIMITED");
     }
 
     @Test
