@@ -6,11 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * Peers the controller detached (a drain, or a lost peer once replaced) while discovery still lists
- * them: the pool keeper must not probe them back in, and nothing may place a brick on them or ask
- * them about the pool (a detached glusterd answers as a pool of one). A peer is held back from its
- * detach until discovery stops listing it (its node unlabelled, its pod gone, its line removed from
- * the peers file); listed again after that, it is a new peer and is probed in. The hold lives in
+ * Peers the controller detached while they were up (a drain) and discovery still lists: the pool
+ * keeper must not probe them back in, and nothing may place a brick on them or ask them about the
+ * pool (a detached glusterd answers as a pool of one). A peer is held back from its detach until
+ * discovery stops listing it (its node unlabelled, its pod gone, its line removed from the peers
+ * file); listed again after that, it is a new peer and is probed in. A lost peer detached while
+ * disconnected is not held: what answers at its address later is a new node. The hold lives in
  * this process only: a restarted controller probes a detached peer that is still discovered.
  */
 public final class HeldBack {

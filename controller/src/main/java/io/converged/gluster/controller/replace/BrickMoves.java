@@ -55,7 +55,8 @@ public final class BrickMoves {
      * @param locks the CSI service's per-volume locks: a move and a CSI call never work on one volume
      *     at once (a shared pool's lock is its name)
      * @param tracker remembers since when each peer has been seen disconnected
-     * @param detached hears the address of each peer this detaches (the pool keeper holds it back)
+     * @param detached hears the address of each peer this detaches while it is up (the pool keeper holds it
+     *     back)
      */
     public BrickMoves(TrustedPool trusted, BrickCarver carver, VolumeLocks locks, Step.Listener listener,
             DisconnectTracker tracker, Consumer<String> detached) {
@@ -255,7 +256,11 @@ public final class BrickMoves {
             throw CsiException.during("detaching peer " + m.address(), e);
         }
         LOG.info("detached peer " + m.address() + " (" + m.uuid() + ") from the trusted storage pool");
-        m.hostnames().forEach(detached);
+        if (m.connected()) {
+            // A drained peer is still up and would be probed straight back; a lost one is gone, and
+            // whatever answers at its address later is a new node to probe in.
+            m.hostnames().forEach(detached);
+        }
         return true;
     }
 

@@ -41,8 +41,8 @@ final class PeerCommand {
 
     @Command(name = "drain", description = "Move every brick off a peer that is still up (its planned removal):"
             + " the data is copied by self-heal from the other replicas while writes go on; then detach it from the"
-            + " trusted storage pool. Afterwards remove it from discovery (unlabel its node), or the controller"
-            + " probes it back in as an empty peer.")
+            + " trusted storage pool. Afterwards remove it from discovery (unlabel its node); until then the"
+            + " controller holds it back (no probe, no bricks).")
     int drain(@Parameters(paramLabel = "OLD", description = "the peer: its address, name or UUID") String old,
             @Option(names = "--to", paramLabel = "NEW", description = "put every brick on this peer") String to,
             @Option(names = "--dry-run", description = "show the plan and change nothing") boolean dryRun,
