@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * The opt-in automatic replacement of lost peers ({@code --replace-lost-peers-after}): a peer that
@@ -52,6 +53,9 @@ public final class AutoReplacer implements AutoCloseable {
     /** The volume whose heal the last move started, until it is done. */
     private String awaitingHeal;
     private boolean resumed;
+    /** The heal last logged as waited for, and when: a wait is logged when it starts and once a minute. */
+    private String toldWaitingFor;
+    private long toldWaitingAt;
 
     /**
      * @param after how long a peer must be disconnected before its bricks move
@@ -179,10 +183,18 @@ public final class AutoReplacer implements AutoCloseable {
             healing.set(0);
             return true;
         }
+        String waiting = "waiting for the heal of " + volume + ": " + heal.pending() + " entries to heal, "
+                + heal.splitBrain() + " in split-brain" + heal.bricks().stream().filter(b -> !b.connected())
+                .map(b -> "; " + b.brick() + " " + b.status()).collect(Collectors.joining());
+        long now = System.nanoTime();
+        if (!volume.equals(toldWaitingFor) || now - toldWaitingAt > TimeUnit.MINUTES.toNanos(1)) {
+            LOG.info("automatic replacement: " + waiting);
+            toldWaitingFor = volume;
+            toldWaitingAt = now;
+        }
         awaitingHeal = volume;
         healing.set(1);
-        status = "waiting for the heal of " + volume + ": " + heal.pending() + " entries to heal, "
-                + heal.splitBrain() + " in split-brain";
+        status = waiting;
         return false;
     }
 
