@@ -1,7 +1,9 @@
 package io.converged.gluster.controller;
 
+import io.converged.gluster.controller.admin.AdminService;
 import io.converged.gluster.controller.csi.ControllerService;
 import io.converged.gluster.controller.csi.QuotaRepairs;
+import io.converged.gluster.controller.peer.HeldBack;
 import io.converged.gluster.controller.peer.PeerSource;
 import io.converged.gluster.controller.peer.PeersFile;
 import io.converged.gluster.controller.peer.PoolFormation;
@@ -16,11 +18,15 @@ import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeMetrics;
 import io.converged.gluster.controller.provision.VolumeRemover;
 import io.converged.gluster.controller.provision.VolumeWatch;
+import io.converged.gluster.controller.replace.AutoReplacer;
+import io.converged.gluster.controller.replace.BrickMoves;
+import io.converged.gluster.controller.replace.DisconnectTracker;
 import io.converged.gluster.controller.shared.PoolClaims;
 import io.converged.gluster.controller.shared.PoolMetrics;
 import io.converged.gluster.controller.shared.PoolMounts;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
+import io.converged.gluster.csi.runtime.LoopbackServer;
 import io.converged.gluster.csi.runtime.Readiness;
 import io.converged.gluster.csi.runtime.ServerLauncher;
 import io.converged.gluster.csi.runtime.ServerOptions;
@@ -28,19 +34,23 @@ import io.converged.gluster.csi.runtime.UsageException;
 import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.grpc.BindableService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The controller server's command line, and the only place its parts are wired together. */
 @Command(name = "gluster-csi-controller", mixinStandardHelpOptions = true,
@@ -112,6 +122,22 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
             description = "directories a StorageClass brickRoot must lie in. Default: ${DEFAULT-VALUE}")
     private List<String> allowedBrickRoots;
 
+    @Option(names = "--replace-lost-peers-after", paramLabel = "DURATION", converter = Durations.class,
+            description = "move the bricks of a peer that has been disconnected this long (e.g. 30m, 2h) to other"
+                    + " peers by the placement rules, one volume at a time, never while another peer of the same"
+                    + " volume is down (off when not given)")
+    private Duration replaceLostPeersAfter;
+
+    @Option(names = "--reset-cloned-peer-uuids",
+            description = "give a discovered peer that shares its UUID with another (a node cloned from another's"
+                    + " disk image) a new UUID, when it holds no bricks and knows no peers (off: only reported)")
+    private boolean resetClonedPeerUuids;
+
+    @Option(names = "--admin-address", paramLabel = "HOST:PORT",
+            description = "also serve the CSI and admin APIs on this loopback TCP address, e.g. 127.0.0.1:9810, for"
+                    + " kubectl port-forward (only loopback addresses; off when not given)")
+    private String adminAddress;
+
     public static void main(String[] args) {
         int code = ServerLauncher.run(new ControllerMain(), args, System.out, System.err);
         if (code != 0) {
@@ -130,7 +156,11 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         if (poolCheckSeconds < 1) {
             throw new UsageException("--pool-check-interval must be at least 1 second");
         }
-        PeerSource peers = peerSource();
+        PeerSource discovered = peerSource();
+        // Peers the controller detached are out of everyone's sight but the pool keeper's until
+        // discovery drops them (HeldBack).
+        HeldBack heldBack = new HeldBack();
+        PeerSource peers = heldBack.filter(discovered);
         if (!poolMountRoot.startsWith("/") || poolMountRoot.contains("..") || poolMountRoot.equals("/")) {
             throw new UsageException("--pool-mount-root needs an absolute directory without '..', got '"
                     + poolMountRoot + "'");
@@ -138,7 +168,9 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         if (healthSeconds < 1 || quotaCheckSeconds < 1) {
             throw new UsageException("--health-interval and --quota-check-interval must be at least 1 second");
         }
-        Backend backend = backend(peers, roots, poolMountRoot, crashSwitch(System.getenv(CRASH_AT)));
+        Optional<InetSocketAddress> loopback = loopback(adminAddress);
+        Step.Listener listener = crashSwitch(System.getenv(CRASH_AT));
+        Backend backend = backend(peers, roots, poolMountRoot, listener);
         VolumeLocks locks = new VolumeLocks();
         ControllerService controller = new ControllerService(backend.volumes(), roots, locks);
         VolumeWatch watch = new VolumeWatch(backend.trusted(), backend.pools()::claims,
@@ -151,11 +183,21 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         IdentityService identity = new IdentityService(
                 List.of(IdentityService.controllerService(), IdentityService.onlineExpansion()),
                 () -> Readiness.Status.READY);
-        PoolKeeper keeper = new PoolKeeper(peers, new PoolFormation(), Duration.ofSeconds(poolCheckSeconds));
+        PoolKeeper keeper = new PoolKeeper(discovered, new PoolFormation(Duration.ofSeconds(30),
+                resetClonedPeerUuids), Duration.ofSeconds(poolCheckSeconds), heldBack);
+        BrickMoves moves = new BrickMoves(backend.trusted(), backend.carver(), locks, listener,
+                new DisconnectTracker(Clock.systemUTC()), heldBack::hold);
+        Optional<AutoReplacer> auto = autoReplacer(moves, replaceLostPeersAfter, Duration.ofSeconds(poolCheckSeconds));
+        AdminService admin = new AdminService(moves, keeper::clashes, auto);
         return new ServerLauncher.Assembly() {
             @Override
             public List<BindableService> services() {
-                return List.of(identity, controller);
+                return List.of(identity, controller, admin);
+            }
+
+            @Override
+            public Optional<InetSocketAddress> loopback() {
+                return loopback;
             }
 
             @Override
@@ -163,6 +205,7 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                 keeper.start();
                 watch.start();
                 repairs.start();
+                auto.ifPresent(AutoReplacer::start);
             }
 
             @Override
@@ -171,6 +214,8 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                 readiness.register(registry);
                 new VolumeMetrics(watch::last).register(registry);
                 repairs.register(registry);
+                keeper.register(registry);
+                auto.ifPresent(a -> a.register(registry));
             }
 
             @Override
@@ -180,6 +225,7 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
 
             @Override
             public void close() {
+                auto.ifPresent(AutoReplacer::close);
                 repairs.close();
                 watch.close();
                 keeper.close();
@@ -206,15 +252,69 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock,
                 Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge")));
         GlusterVolumes dedicated = new GlusterVolumes(trusted, creator, remover);
-        return new Backend(new Layouts(dedicated, claims), dedicated, claims, trusted);
+        return new Backend(new Layouts(dedicated, claims), dedicated, claims, trusted, carver);
     }
 
     /**
      * The backend the CSI service uses; in it the dedicated layout (which takes heal figures from the
      * watch) and the shared-pool layout (for its metrics and the watch), and the trusted pool they ask
-     * (for readiness).
+     * (for readiness) and the brick carver they use (brick moves use both too).
      */
-    public record Backend(VolumeBackend volumes, GlusterVolumes dedicated, PoolClaims pools, TrustedPool trusted) {
+    public record Backend(VolumeBackend volumes, GlusterVolumes dedicated, PoolClaims pools, TrustedPool trusted,
+            BrickCarver carver) {
+    }
+
+    static Optional<AutoReplacer> autoReplacer(BrickMoves moves, Duration after, Duration interval)
+            throws UsageException {
+        if (after == null) {
+            return Optional.empty();
+        }
+        if (after.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new UsageException("--replace-lost-peers-after must be at least 1s, got " + after);
+        }
+        return Optional.of(new AutoReplacer(moves, after, interval));
+    }
+
+    static Optional<InetSocketAddress> loopback(String address) throws UsageException {
+        if (address == null || address.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LoopbackServer.parse(address.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--admin-address " + e.getMessage());
+        }
+    }
+
+    /** A duration as a person writes it: {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}, or ISO-8601. */
+    static final class Durations implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            String t = text.strip();
+            try {
+                if (t.toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
+                    return Duration.parse(t);
+                }
+                if (t.length() >= 2) {
+                    long n = Long.parseLong(t.substring(0, t.length() - 1));
+                    switch (t.charAt(t.length() - 1)) {
+                        case 's':
+                            return Duration.ofSeconds(n);
+                        case 'm':
+                            return Duration.ofMinutes(n);
+                        case 'h':
+                            return Duration.ofHours(n);
+                        case 'd':
+                            return Duration.ofDays(n);
+                        default:
+                            break;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // Falls through to the refusal below.
+            }
+            throw new TypeConversionException("expected a duration such as 90s, 30m, 2h or 1d, got '" + text + "'");
+        }
     }
 
     private static ExecutorService daemons(String name) {

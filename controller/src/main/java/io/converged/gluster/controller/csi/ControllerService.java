@@ -64,7 +64,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
         this(backend, allowedBrickRoots, new VolumeLocks());
     }
 
-    /** @param locks the per-volume locks, shared with background work on volumes ({@link QuotaRepairs}) */
+    /**
+     * @param locks the per-volume locks, shared with whatever else works on volumes: background quota
+     *     repairs ({@link QuotaRepairs}) and the admin API's brick moves
+     */
     public ControllerService(VolumeBackend backend, List<String> allowedBrickRoots, VolumeLocks locks) {
         this.backend = backend;
         this.allowedBrickRoots = List.copyOf(allowedBrickRoots);

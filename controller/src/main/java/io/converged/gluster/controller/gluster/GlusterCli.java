@@ -94,6 +94,22 @@ public final class GlusterCli {
         execute(List.of("peer", "probe", GlusterNames.requireHost(address)));
     }
 
+    /**
+     * {@code peer detach ADDRESS}: the peer leaves the pool. Gluster refuses while the peer holds a
+     * brick; a disconnected peer that holds none is detached too.
+     */
+    public void peerDetach(String address) throws GlusterException {
+        execute(List.of("peer", "detach", GlusterNames.requireHost(address)));
+    }
+
+    /**
+     * {@code system:: uuid reset}: this peer takes a new UUID. Gluster allows it only while the peer
+     * knows no other peer.
+     */
+    public void uuidReset() throws GlusterException {
+        execute(List.of("system::", "uuid", "reset"));
+    }
+
     // ---------------------------------------------------------------- volumes, read
 
     public List<String> volumeList() throws GlusterException {
@@ -170,6 +186,21 @@ public final class GlusterCli {
             args.add(GlusterNames.requireOptionValue(value));
         });
         execute(args);
+    }
+
+    /**
+     * {@code volume replace-brick V OLD NEW commit force}: NEW takes OLD's place in the volume at
+     * once, empty, and self-heal fills it from the other replicas. OLD's peer may be down. The NEW
+     * directory must exist on its peer.
+     */
+    public void replaceBrick(String volume, String oldBrick, String newBrick) throws GlusterException {
+        execute(List.of("volume", "replace-brick", GlusterNames.requireVolume(volume),
+                GlusterNames.requireBrick(oldBrick), GlusterNames.requireBrick(newBrick), "commit", "force"));
+    }
+
+    /** {@code volume heal V}: the self-heal daemons crawl the volume's index now rather than at their next round. */
+    public void healIndex(String volume) throws GlusterException {
+        execute(List.of("volume", "heal", GlusterNames.requireVolume(volume)));
     }
 
     /** {@code volume quota V enable}; the volume must be started. Already enabled is success. */

@@ -1,8 +1,8 @@
 package io.converged.gluster.controller.provision;
 
 /**
- * The steps of provisioning a volume (a dedicated one, a shared pool, or a claim in a pool), in
- * order; a listener hears each one as it completes.
+ * The steps of provisioning a volume (a dedicated one, a shared pool, or a claim in a pool), and of
+ * moving one of its bricks to another peer, in order; a listener hears each one as it completes.
  */
 public enum Step {
     BRICKS_CARVED,
@@ -26,7 +26,13 @@ public enum Step {
     /** Deletion of a claim: its quota limit was removed. */
     CLAIM_UNLIMITED,
     /** Deletion of a claim: its directory was moved aside (delete, archive) or marked retained. */
-    CLAIM_RELEASED;
+    CLAIM_RELEASED,
+    /** A brick move: the volume records where its brick goes ({@code user.csi.move}). */
+    MOVE_RECORDED,
+    /** A brick move: the new brick was carved on its peer. */
+    MOVE_CARVED,
+    /** A brick move: {@code replace-brick ... commit force} put the new brick in the volume. */
+    BRICK_REPLACED;
 
     /** Hears completed steps; tests use it to inject failures (and crashes) between steps. */
     @FunctionalInterface

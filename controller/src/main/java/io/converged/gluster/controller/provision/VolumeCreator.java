@@ -97,8 +97,8 @@ public final class VolumeCreator {
      */
     public VolumeInfo ensurePool(String name, StorageClassParameters parameters, long bytesToPlace)
             throws CsiException {
-        Blueprint blueprint = new Blueprint(name, parameters, VolumeMetadata.forNewPool(parameters.brickRoot(),
-                parameters.quotaEnforcement()), OptionalLong.empty(), true);
+        Blueprint blueprint = new Blueprint(name, parameters, VolumeMetadata.forNewPool(parameters),
+                OptionalLong.empty(), true);
         Found found = find(blueprint);
         if (found.existing().isPresent()) {
             VolumeInfo info = found.existing().get();

@@ -30,6 +30,8 @@ public final class VolumeMetadata {
     static final String VOLUME_OPTIONS = "user.csi.volume-options";
     /** The class's {@code quotaEnforcement}; absent on volumes made before it existed, which count as strict. */
     static final String QUOTA_ENFORCEMENT = "user.csi.quota-enforcement";
+    /** The class's {@code spread} when it set one (strict zones, or nodes only); absent for the default. */
+    static final String SPREAD = "user.csi.spread";
     /** {@code pool} on a shared pool's volume; absent on a dedicated volume. */
     static final String LAYOUT = "user.csi.layout";
     static final String POOL_LAYOUT = "pool";
@@ -55,6 +57,9 @@ public final class VolumeMetadata {
         }
         options.put(QUOTA_ENFORCEMENT, p.quotaEnforcement().value());
         options.putAll(p.quotaEnforcement().options());
+        if (p.spread() != Spread.ZONE_PREFERRED) {
+            options.put(SPREAD, p.spread().key());
+        }
         return options;
     }
 
@@ -113,6 +118,23 @@ public final class VolumeMetadata {
         options.put(QUOTA_ENFORCEMENT, enforcement.value());
         options.putAll(enforcement.options());
         return options;
+    }
+
+    /** {@link #forNewPool(String, QuotaEnforcement)}, and the class's spread when it set one. */
+    public static Map<String, String> forNewPool(StorageClassParameters parameters) {
+        Map<String, String> options = forNewPool(parameters.brickRoot(), parameters.quotaEnforcement());
+        if (parameters.spread() != Spread.ZONE_PREFERRED) {
+            options.put(SPREAD, parameters.spread().key());
+        }
+        return options;
+    }
+
+    /**
+     * True when the volume's class asked for each replica in its own zone, so a brick that moves must
+     * go to a zone no other replica is in (volumes made before the spread was recorded prefer zones).
+     */
+    public static boolean spreadsOverZones(Map<String, String> options) {
+        return Spread.ZONE.key().equals(options.get(SPREAD));
     }
 
     /** True when the options mark a volume made by this driver: a dedicated volume or a pool. */

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -28,6 +29,14 @@ public final class ServerLauncher {
 
         /** Called once the socket answers, e.g. to start background work. */
         default void started() {
+        }
+
+        /**
+         * A loopback TCP address to serve the same services on as well (e.g. for {@code kubectl
+         * port-forward}); none by default.
+         */
+        default Optional<InetSocketAddress> loopback() {
+            return Optional.empty();
         }
 
         /** Called when metrics are served ({@code --metrics-address}): register the server's own. */
@@ -116,6 +125,7 @@ public final class ServerLauncher {
         RpcMetrics metrics = null;
         Assembly assembly = null;
         UnixSocketServer server;
+        LoopbackServer loopback = null;
         try {
             assembly = command.assemble();
             if (options.metricsAddress().isPresent()) {
@@ -126,7 +136,16 @@ public final class ServerLauncher {
                 LOG.info("metrics on http://" + address.getHostString() + ":" + metrics.port() + "/metrics, readiness"
                         + " on /readyz");
             }
-            server = UnixSocketServer.start(options.endpoint(), assembly.services(), new RpcInterceptor(metrics));
+            RpcInterceptor interceptor = new RpcInterceptor(metrics);
+            server = UnixSocketServer.start(options.endpoint(), assembly.services(), interceptor);
+            if (assembly.loopback().isPresent()) {
+                try {
+                    loopback = LoopbackServer.start(assembly.loopback().get(), assembly.services(), interceptor);
+                } catch (IOException | RuntimeException e) {
+                    server.stop(Duration.ofSeconds(1));
+                    throw e;
+                }
+            }
         } catch (UsageException e) {
             closeQuietly(assembly, metrics);
             return usageError(err, e.getMessage());
@@ -139,8 +158,12 @@ public final class ServerLauncher {
 
         Assembly running = assembly;
         RpcMetrics runningMetrics = metrics;
+        LoopbackServer runningLoopback = loopback;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping: finishing calls in flight (at most " + GRACE.toSeconds() + "s)");
+            if (runningLoopback != null) {
+                runningLoopback.stop(GRACE);
+            }
             server.stop(GRACE);
             closeQuietly(running, runningMetrics);
             LOG.info("stopped");

@@ -362,18 +362,94 @@ public final class LocalGlusterPool implements AutoCloseable {
         signalGlusterd(index, true);
     }
 
-    /** Kills everything of peer i: its glusterd and the brick, self-heal and quota daemons it started. */
+    /**
+     * Kills everything of peer i: its glusterd and the brick, self-heal and quota daemons it started.
+     * FUSE clients of the pool's volumes are not the peer's and live on, as clients on other machines
+     * do when a storage node dies, even those that name the peer as a volfile server.
+     */
     public void killPeer(int index) throws IOException {
         Peer peer = peer(index);
         List<ProcessHandle> victims = new ArrayList<>();
         glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
         for (ProcessInfo p : processes()) {
-            if (p.isGluster() && p.servedBy(peer.address())) {
+            if (p.isGluster() && !p.fuseClient() && p.servedBy(peer.address())) {
                 ProcessHandle.of(p.pid()).ifPresent(victims::add);
             }
         }
         victims.forEach(ProcessHandle::destroyForcibly);
         awaitGone(victims, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Peer i is lost for good, as a node whose disk died: everything {@link #killPeer} kills, then its
+     * glusterd state, run directory and bricks are removed. The others keep it in their pool as
+     * disconnected, with its bricks in their volumes.
+     */
+    public void wipePeer(int index) throws IOException {
+        killPeer(index);
+        Peer peer = peer(index);
+        // FUSE mounts made on the node (a shared pool's, by the controller in local mode) go with it.
+        unmountAll(mount -> mount.target().startsWith(peer.dir()));
+        for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.brickPrefix())) {
+            removeTree(p);
+            if (Files.exists(p)) {
+                throw new IOException("cannot remove " + p);
+            }
+        }
+    }
+
+    /**
+     * Starts a new glusterd at peer i's address with empty state (a node rebuilt after its disk was
+     * lost): a new UUID, in no pool, no bricks. Its glusterd must not be running.
+     */
+    public void startNewPeer(int index) throws IOException {
+        Peer peer = peer(index);
+        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {
+            throw new IllegalStateException("glusterd of peer " + index + " is running");
+        }
+        for (Path p : List.of(peer.workingDir(), peer.runDir())) {
+            removeTree(p);
+        }
+        for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.logDir(), peer.brickPrefix())) {
+            Files.createDirectories(p);
+        }
+        startGlusterd(peer);
+    }
+
+    /**
+     * Peer {@code clone} takes peer {@code original}'s identity, as a node cloned from the other's disk
+     * image: its glusterd is stopped, its state replaced by a copy of original's {@code glusterd.info}
+     * alone (so it knows no peers and has no volumes), and it is started again with that UUID.
+     */
+    public void cloneIdentity(int original, int clone) throws IOException {
+        if (original == clone) {
+            throw new IllegalArgumentException("a peer cannot be cloned onto itself");
+        }
+        Path info = peer(original).workingDir().resolve("glusterd.info");
+        if (!Files.isRegularFile(info)) {
+            throw new IllegalStateException("peer " + original + " has no glusterd.info yet");
+        }
+        Peer target = peer(clone);
+        List<ProcessHandle> running = glusterdPid(target).flatMap(ProcessHandle::of)
+                .filter(LocalGlusterPool::running).stream().toList();
+        running.forEach(ProcessHandle::destroy);
+        awaitGone(running, Duration.ofSeconds(15));
+        removeTree(target.workingDir());
+        removeTree(target.runDir());
+        Files.createDirectories(target.workingDir());
+        Files.createDirectories(target.runDir());
+        Files.copy(info, target.workingDir().resolve("glusterd.info"));
+        startGlusterd(target);
+    }
+
+    /** The UUID peer i's glusterd has, from its {@code glusterd.info}. */
+    public String uuid(int index) throws IOException {
+        for (String line : Files.readAllLines(peer(index).workingDir().resolve("glusterd.info"))) {
+            if (line.startsWith("UUID=")) {
+                return line.substring("UUID=".length()).strip();
+            }
+        }
+        throw new IOException("no UUID in glusterd.info of peer " + index);
     }
 
     /** Starts peer i's glusterd again (same working directory, so the same uuid and pool); waits until it answers. */
@@ -715,6 +791,16 @@ public final class LocalGlusterPool implements AutoCloseable {
             }
             String exe = Path.of(argv.get(0)).getFileName().toString();
             return exe.equals("glusterd") || exe.equals("glusterfsd") || exe.equals("glusterfs");
+        }
+
+        /** A FUSE client (a mount of a volume), not a daemon of any peer. */
+        boolean fuseClient() {
+            for (int i = 0; i + 1 < argv.size(); i++) {
+                if (argv.get(i).equals("--process-name") && argv.get(i + 1).equals("fuse")) {
+                    return true;
+                }
+            }
+            return argv.contains("--process-name=fuse");
         }
 
         boolean mentions(String text) {

@@ -1,8 +1,11 @@
 package io.converged.gluster.tools.cli;
 
+import io.converged.gluster.csi.admin.v1.AdminGrpc;
+import io.converged.gluster.csi.admin.v1.GetPoolRequest;
+import io.converged.gluster.csi.admin.v1.GetPoolResponse;
+import io.converged.gluster.csi.admin.v1.Peer;
+import io.converged.gluster.csi.admin.v1.UuidClash;
 import io.converged.gluster.csi.runtime.Driver;
-import io.converged.gluster.csi.runtime.Endpoint;
-import io.converged.gluster.csi.runtime.UnixChannel;
 import io.converged.gluster.csi.v1.CapacityRange;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
@@ -27,6 +30,7 @@ import io.converged.gluster.csi.v1.ProbeRequest;
 import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
 import io.converged.gluster.csi.v1.VolumeUsage;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -73,7 +78,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 @Command(name = "gluster-csi-ctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = Ctl.Version.class, sortOptions = false,
         description = "A client of the gluster-csi sockets: list, create, describe, expand and delete volumes; "
-                + "stage, publish and their undoing; stats and probe.",
+                + "stage, publish and their undoing; stats and probe; the storage peers, and moving bricks off them.",
+        subcommands = PeerCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a call failed (error: CODE: description)", "2:bad usage"})
 public final class Ctl {
@@ -124,13 +130,14 @@ public final class Ctl {
 
     @Option(names = "--controller", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:CSI_CONTROLLER_ENDPOINT}",
-            description = "the controller's socket, unix:///path/csi.sock (default: $CSI_CONTROLLER_ENDPOINT)")
-    private Endpoint controller;
+            description = "the controller's socket, unix:///path/csi.sock, or its admin address tcp://HOST:PORT"
+                    + " (default: $CSI_CONTROLLER_ENDPOINT)")
+    private Target controller;
 
     @Option(names = "--node", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:CSI_NODE_ENDPOINT}",
             description = "the node server's socket, unix:///path/csi.sock (default: $CSI_NODE_ENDPOINT)")
-    private Endpoint node;
+    private Target node;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", scope = ScopeType.INHERIT, defaultValue = "table",
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
@@ -152,7 +159,7 @@ public final class Ctl {
                 .setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(Endpoint.class, Ctl::endpoint)
+                .registerConverter(Target.class, Ctl::target)
                 .registerConverter(Claim.class, Claim::parse)
                 .setExecutionExceptionHandler(this::failedCall);
         try {
@@ -163,12 +170,12 @@ public final class Ctl {
         }
     }
 
-    private static Endpoint endpoint(String url) {
+    private static Target target(String url) {
         if (url.isBlank()) {
             return null;
         }
         try {
-            return Endpoint.parse(url);
+            return Target.parse(url);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }
@@ -192,7 +199,7 @@ public final class Ctl {
     }
 
     /** Bad usage found after parsing (exit code 2), shown with the help of the command that was run. */
-    private ParameterException usage(String message) {
+    ParameterException usage(String message) {
         List<CommandLine> parsed = spec.commandLine().getParseResult().asCommandLineList();
         return new ParameterException(parsed.get(parsed.size() - 1), message);
     }
@@ -206,31 +213,41 @@ public final class Ctl {
         return row;
     }
 
-    private interface Call<T> {
-        T call(UnixChannel channel);
+    interface Call<T> {
+        T call(Target.Connection channel);
     }
 
-    private <T> T onEndpoint(Endpoint endpoint, String which, Call<T> call) {
+    <T> T onEndpoint(Target endpoint, String which, Call<T> call) {
         if (endpoint == null) {
             throw usage("no " + which + " endpoint: give --" + which + " URL or set CSI_"
                     + which.toUpperCase(Locale.ROOT) + "_ENDPOINT");
         }
-        try (UnixChannel channel = UnixChannel.open(endpoint)) {
+        try (Target.Connection channel = endpoint.open()) {
             return call.call(channel);
         }
     }
 
-    private ControllerGrpc.ControllerBlockingStub controller(UnixChannel c) {
+    /** Where progress lines go: stderr, so stdout holds only the answer (a table, or JSON). */
+    PrintWriter progress() {
+        return err;
+    }
+
+    /** Runs the call on the controller's endpoint. */
+    <T> T onController(Call<T> call) {
+        return onEndpoint(controller, "controller", call);
+    }
+
+    private ControllerGrpc.ControllerBlockingStub controller(Target.Connection c) {
         return ControllerGrpc.newBlockingStub(c.channel()).withDeadlineAfter(10, TimeUnit.MINUTES);
     }
 
-    private NodeGrpc.NodeBlockingStub node(UnixChannel c) {
+    private NodeGrpc.NodeBlockingStub node(Target.Connection c) {
         return NodeGrpc.newBlockingStub(c.channel()).withDeadlineAfter(5, TimeUnit.MINUTES);
     }
 
     /** The endpoints given, controller first, by name. */
-    private Map<String, Endpoint> endpointsGiven() {
-        Map<String, Endpoint> given = new LinkedHashMap<>();
+    private Map<String, Target> endpointsGiven() {
+        Map<String, Target> given = new LinkedHashMap<>();
         if (controller != null) {
             given.put("controller", controller);
         }
@@ -247,7 +264,7 @@ public final class Ctl {
     int probe() {
         Map<String, Object> result = new LinkedHashMap<>();
         boolean allReady = true;
-        for (Map.Entry<String, Endpoint> endpoint : endpointsGiven().entrySet()) {
+        for (Map.Entry<String, Target> endpoint : endpointsGiven().entrySet()) {
             boolean ready;
             try {
                 ready = onEndpoint(endpoint.getValue(), endpoint.getKey(), c -> IdentityGrpc.newBlockingStub(
@@ -266,7 +283,7 @@ public final class Ctl {
     @Command(name = "info", description = "Plugin name, version and capabilities of each endpoint given.")
     int info() {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Map.Entry<String, Endpoint> endpoint : endpointsGiven().entrySet()) {
+        for (Map.Entry<String, Target> endpoint : endpointsGiven().entrySet()) {
             rows.add(onEndpoint(endpoint.getValue(), endpoint.getKey(), c -> {
                 var identity = IdentityGrpc.newBlockingStub(c.channel()).withDeadlineAfter(10, TimeUnit.SECONDS);
                 var info = identity.getPluginInfo(GetPluginInfoRequest.getDefaultInstance());
@@ -278,10 +295,74 @@ public final class Ctl {
                 row.put("capabilities", caps.getCapabilitiesList().stream().map(cap -> cap.hasService()
                         ? cap.getService().getType().name() : "EXPANSION_" + cap.getVolumeExpansion().getType())
                         .toList());
+                if (endpoint.getKey().equals("controller")) {
+                    poolFacts(c).ifPresent(row::putAll);
+                }
                 return row;
             }));
         }
         print(rows, rows);
+        return 0;
+    }
+
+    /**
+     * What the controller's admin API says about the trusted storage pool, for {@code info}: peers
+     * that share a UUID (and the fix), and the automatic replacement of lost peers. Empty from a
+     * controller without the admin API.
+     */
+    private Optional<Map<String, Object>> poolFacts(Target.Connection c) {
+        GetPoolResponse pool;
+        try {
+            pool = AdminGrpc.newBlockingStub(c.channel()).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .getPool(GetPoolRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                return Optional.empty();
+            }
+            return Optional.of(Map.of("pool", "cannot be read: " + e.getStatus().getCode() + ": "
+                    + e.getStatus().getDescription()));
+        }
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("peers", pool.getPeersCount() + " (" + pool.getPeersList().stream().filter(Peer::getConnected)
+                .count() + " connected)");
+        facts.put("uuidClashes", pool.getUuidClashesList().isEmpty() ? List.of()
+                : pool.getUuidClashesList().stream().map(UuidClash::getFix).toList());
+        facts.put("autoReplace", pool.getAutoReplace().getStatus());
+        if (!pool.getUuidClashesList().isEmpty()) {
+            pool.getUuidClashesList().forEach(clash -> err.println("warning: " + clash.getFix()));
+        }
+        return Optional.of(facts);
+    }
+
+    @Command(name = "peers", description = "The storage peers of the trusted pool: address, UUID, state, where the"
+            + " controller discovers them, bricks; peers that share a UUID, and the automatic replacement.")
+    int peers() {
+        GetPoolResponse pool = onController(c -> AdminGrpc.newBlockingStub(c.channel())
+                .withDeadlineAfter(2, TimeUnit.MINUTES).getPool(GetPoolRequest.getDefaultInstance()));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Peer peer : pool.getPeersList()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("address", peer.getAddress());
+            row.put("uuid", peer.getUuid());
+            row.put("state", peer.getConnected() ? "connected" : "disconnected"
+                    + (peer.getDisconnectedSeconds() > 0 ? " " + peer.getDisconnectedSeconds() + "s" : ""));
+            row.put("name", peer.getDiscovered() ? peer.getName() : "(not discovered)");
+            row.put("node", peer.getNode());
+            row.put("zone", peer.getZone());
+            row.put("bricks", peer.getBricks());
+            rows.add(row);
+        }
+        Map<String, Object> whole = new LinkedHashMap<>();
+        whole.put("peers", rows);
+        whole.put("uuidClashes", pool.getUuidClashesList().stream().map(clash -> ordered("uuid", clash.getUuid(),
+                "addresses", clash.getAddressesList(), "fix", clash.getFix())).toList());
+        whole.put("autoReplace", ordered("enabled", pool.getAutoReplace().getEnabled(), "afterSeconds",
+                pool.getAutoReplace().getAfterSeconds(), "status", pool.getAutoReplace().getStatus()));
+        print(whole, rows);
+        if (output != Output.JSON) {
+            pool.getUuidClashesList().forEach(clash -> err.println("warning: " + clash.getFix()));
+            err.println("automatic replacement of lost peers: " + pool.getAutoReplace().getStatus());
+        }
         return 0;
     }
 
@@ -304,7 +385,7 @@ public final class Ctl {
     }
 
     /** Every volume, page by page. */
-    private List<ListVolumesResponse.Entry> listAll(UnixChannel c) {
+    private List<ListVolumesResponse.Entry> listAll(Target.Connection c) {
         List<ListVolumesResponse.Entry> all = new ArrayList<>();
         String token = "";
         do {
@@ -566,7 +647,7 @@ public final class Ctl {
     }
 
     /** Prints JSON of the whole answer, or a table of the rows. */
-    private void print(Object whole, List<? extends Map<String, ?>> rows) {
+    void print(Object whole, List<? extends Map<String, ?>> rows) {
         if (output == Output.JSON) {
             out.println(json(whole));
         } else {

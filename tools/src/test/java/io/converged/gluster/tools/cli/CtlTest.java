@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 class CtlTest {
     private static final List<String> COMMANDS = List.of("probe", "info", "volumes", "pools", "create", "describe",
             "expand", "health",
-            "delete", "stage", "publish", "unpublish", "unstage", "stats", "completion");
+            "delete", "stage", "publish", "unpublish", "unstage", "stats", "peers", "peer", "completion");
     /** The line deploy/local/run takes the new volume's id from: sed -n 's/^  "id": "\(.*\)",$/\1/p'. */
     private static final Pattern RUN_READS_THE_ID = Pattern.compile("(?m)^  \"id\": \"(.*)\",$");
 
@@ -110,8 +110,8 @@ class CtlTest {
     @Test
     void badValuesExitTwoWithTheirReasonAndCallNothing() {
         String url = controller.url();
-        assertThat(run("--controller", "tcp://127.0.0.1:1", "volumes")).isEqualTo(2);
-        assertThat(err()).contains("Invalid value for option '--controller'", "unix://");
+        assertThat(run("--controller", "http://127.0.0.1:1", "volumes")).isEqualTo(2);
+        assertThat(err()).contains("Invalid value for option '--controller'", "unix://", "tcp://HOST:PORT");
         assertThat(run("--controller", url, "-o", "yaml", "volumes")).isEqualTo(2);
         assertThat(err()).contains("Invalid value for option '--output'", "yaml");
         assertThat(run("--controller", url, "create", "demo", "--size", "lots")).isEqualTo(2);

@@ -1,5 +1,7 @@
 package io.converged.gluster.tools.cli;
 
+import io.converged.gluster.csi.runtime.IdentityService;
+import io.converged.gluster.csi.runtime.Readiness;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeResponse;
 import io.converged.gluster.csi.v1.ControllerGrpc;
@@ -34,6 +36,8 @@ final class FakeController extends ControllerGrpc.ControllerImplBase implements 
     static final String MISSING = "gcs-missing";
 
     private final List<Object> requests = new CopyOnWriteArrayList<>();
+    /** The admin API on the same socket, as the controller serves it. */
+    final FakeAdmin admin = new FakeAdmin();
     private final Path socket;
     private final EventLoopGroup group;
     private final Server server;
@@ -46,6 +50,9 @@ final class FakeController extends ControllerGrpc.ControllerImplBase implements 
                 .bossEventLoopGroup(group)
                 .workerEventLoopGroup(group)
                 .addService(this)
+                .addService(admin)
+                .addService(new IdentityService(List.of(IdentityService.controllerService()),
+                        () -> Readiness.Status.READY))
                 .build()
                 .start();
     }
