@@ -30,7 +30,7 @@ public enum Step {
     CLAIM_RELEASED,
     /** A snapshot: its directory and its "copying" record were made in the snapshot pool. */
     SNAPSHOT_RECORDED,
-    /** A snapshot: the copy program runs (a halt here leaves it running, an orphan, on the peer). */
+    /** A snapshot: the copy program runs, its output begun (halted here, it is left running on the peer). */
     SNAPSHOT_COPYING,
     /** A snapshot: the copy finished, before it was moved into place. */
     SNAPSHOT_COPIED,
@@ -38,7 +38,7 @@ public enum Step {
     SNAPSHOT_READY,
     /** A volume filled from a snapshot or a volume: its root records the copy as begun. */
     RESTORE_STARTED,
-    /** Filling a volume: the copy program runs. */
+    /** Filling a volume: the copy program runs, its output begun. */
     RESTORE_COPYING,
     /** Filling a volume: the copy finished and was renamed complete, before its entries were moved to the root. */
     RESTORE_COPIED,

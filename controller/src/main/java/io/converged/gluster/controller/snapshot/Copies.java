@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -113,6 +114,9 @@ final class Copies implements AutoCloseable {
 
     /** Cancels the copy and waits for it to end; ABORTED when it does not end in time. */
     void cancel(CopyJob job, Duration limit) throws CsiException {
+        if (workers instanceof ThreadPoolExecutor pool && pool.remove(job)) {
+            job.dropped();
+        }
         job.cancel();
         try {
             if (!job.await(limit)) {

@@ -92,6 +92,9 @@ abstract class CopyJob implements Runnable {
     private void finish(State end, CsiException why) {
         failure = why;
         finishedNanos = System.nanoTime();
+        if (startedNanos == 0) {
+            startedNanos = finishedNanos;
+        }
         state = end;
         attempt = null;
         copies.metrics().finished(kind, end == State.DONE);
@@ -116,6 +119,7 @@ abstract class CopyJob implements Runnable {
         copiedBytes = 0;
         LOG.info(describe() + ": copying " + Sizes.of(totalBytes) + " on " + tree.describe());
         Future<CommandResult> process = copies.launch(() -> tree.copy(from, staging));
+        awaitStarted(process, tree, staging);
         step(running, subject);
         long lastLog = System.nanoTime();
         CommandResult result;
@@ -150,6 +154,20 @@ abstract class CopyJob implements Runnable {
         measure(tree, staging);
     }
 
+    /** Returns once the copy program has made its output directory (it runs), or has already ended. */
+    private static void awaitStarted(Future<CommandResult> process, PeerTree tree, String staging)
+            throws CsiException {
+        long deadline = System.nanoTime() + SAMPLE.toNanos() * 5;
+        while (!process.isDone() && !tree.isDirectory(staging) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw CsiException.aborted("interrupted while starting a copy");
+            }
+        }
+    }
+
     private void measure(PeerTree tree, String staging) {
         try {
             long now = tree.diskUsage(staging);
@@ -172,6 +190,12 @@ abstract class CopyJob implements Runnable {
         } catch (Exception e) {
             throw CsiException.internal("after " + step + " of " + subject + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The copy was taken off the queue before it ran: it ends, cancelled. */
+    void dropped() {
+        cancelled = true;
+        finish(State.FAILED, CsiException.aborted(describe() + " was cancelled before it ran"));
     }
 
     /** Stops the copy: its mounts are taken away, so whatever it runs fails at once. */

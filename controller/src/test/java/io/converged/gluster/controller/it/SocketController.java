@@ -82,5 +82,6 @@ final class SocketController implements AutoCloseable {
     public void close() {
         channel.close();
         server.stop(Duration.ofSeconds(5));
+        parts.snapshots().close();
     }
 }
