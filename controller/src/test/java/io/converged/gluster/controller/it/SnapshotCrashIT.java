@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.runtime.Endpoint;
-import io.converged.gluster.csi.runtime.UnixChannel;
 import io.converged.gluster.csi.testing.GlusterPoolExtension;
-import io.converged.gluster.csi.testing.JarProcess;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
-import io.converged.gluster.csi.v1.ControllerGrpc;
 import io.converged.gluster.csi.v1.CreateSnapshotRequest;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteSnapshotRequest;
@@ -31,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and nothing is left over: no copy half-way, no copy mount, no copy program still running (a kill while
  * {@code cp} runs leaves it running on the peer; the restarted controller takes its mounts away). The
  * copies killed while running read a bigger source, {@code -Dsnapshot.crash.mib=N} MiB (default 160),
- * so that their {@code cp} is still at work when the controller dies.
+ * so that their {@code cp} is still at work when the controller dies. {@code -Dreliability.rounds=N}
+ * repeats every kill N times (default 1).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnapshotCrashIT {
@@ -65,17 +61,19 @@ class SnapshotCrashIT {
     static final List<Step> RESTORE_STEPS = List.of(Step.RESTORE_STARTED, Step.RESTORE_COPYING,
             Step.RESTORE_COPIED, Step.RESTORE_MOVED, Step.RESTORE_READY);
     private static final Duration COPY_LIMIT = Duration.ofMinutes(3);
+    private static final int ROUNDS = Integer.getInteger("reliability.rounds", 1);
 
     @TempDir
     static Path dir;
 
     static Path peersFile;
+    static ControllerJars jars;
     static GlusterCli gluster;
     static VolumeMounts mounts;
     static Map<String, String> small;
     static Map<String, String> big;
-    private static int kills;
     private static int orphansFenced;
+    private static int healedAudits;
 
     @BeforeAll
     static void pool() throws Exception {
@@ -85,6 +83,7 @@ class SnapshotCrashIT {
         }
         peersFile = dir.resolve("peers");
         Files.writeString(peersFile, pool.peersFileText());
+        jars = new ControllerJars(dir, peersFile);
         gluster = new GlusterCli(new LocalCommandRunner(), pool.peer(1).cli());
         pool.watchMountsUnder(dir);
         mounts = new VolumeMounts(Files.createDirectories(dir.resolve("mounts")));
@@ -95,59 +94,15 @@ class SnapshotCrashIT {
         if (mounts != null) {
             mounts.close();
         }
-        System.out.printf("SnapshotCrashIT: %d controller kills at a step, %d orphaned copy programs fenced%n", kills,
-                orphansFenced);
-    }
-
-    /** A controller jar over its own socket; with a step, it halts right after that step. */
-    private static final class Controller implements AutoCloseable {
-        private static int starts;
-        final JarProcess process;
-        final UnixChannel channel;
-        final ControllerGrpc.ControllerBlockingStub stub;
-
-        Controller(Step crashAt) throws Exception {
-            Path socket = dir.resolve("controller.sock");
-            Map<String, String> env = crashAt == null ? Map.of() : Map.of("GLUSTER_CSI_CRASH_AT", crashAt.name());
-            starts++;
-            process = JarProcess.start(JarProcess.jar("gluster-csi-controller.jar"),
-                    dir.resolve("controller-" + starts + ".log"), env, "--endpoint", "unix://" + socket,
-                    "--peers-file", peersFile.toString(), "--allowed-brick-roots", "/mnt",
-                    "--pool-mount-root", SocketController.POOL_MOUNTS);
-            process.awaitSocket(socket, Duration.ofSeconds(30));
-            channel = UnixChannel.open(new Endpoint(socket));
-            stub = ControllerGrpc.newBlockingStub(channel.channel());
-        }
-
-        ControllerGrpc.ControllerBlockingStub call() {
-            return stub.withDeadlineAfter(5, TimeUnit.MINUTES);
-        }
-
-        /**
-         * Makes the call whose work halts the controller at its step: the call itself dies with it, or (the
-         * step on a copy's thread) answers first; either way the process is gone with the code of SIGKILL.
-         */
-        void crashOn(Runnable call) throws Exception {
-            try {
-                call.run();
-            } catch (StatusRuntimeException e) {
-                assertThat(e.getStatus().getCode()).as(e.getStatus().toString())
-                        .isIn(Status.Code.UNAVAILABLE, Status.Code.ABORTED);
-            }
-            assertThat(process.awaitExit(Duration.ofMinutes(2))).as("exit code of the halted controller")
-                    .isEqualTo(137);
-            assertThat(process.output()).contains("fault injection: halting after");
-            kills++;
-        }
-
-        @Override
-        public void close() {
-            channel.close();
-            process.close();
+        if (jars != null) {
+            System.out.printf("SnapshotCrashIT: %d controller kills at a step, %d controller starts, %d orphaned copy"
+                    + " programs fenced, %d audits clean only after a heal, %d round(s)%n", jars.kills(), jars.starts(),
+                    orphansFenced, healedAudits, ROUNDS);
         }
     }
 
-    static Snapshot awaitReady(Controller controller, CreateSnapshotRequest request) throws InterruptedException {
+    static Snapshot awaitReady(ControllerJars.Controller controller, CreateSnapshotRequest request)
+            throws InterruptedException {
         long deadline = System.nanoTime() + COPY_LIMIT.toNanos();
         while (true) {
             Snapshot snapshot = controller.call().createSnapshot(request).getSnapshot();
@@ -159,7 +114,8 @@ class SnapshotCrashIT {
         }
     }
 
-    static Volume awaitFilled(Controller controller, CreateVolumeRequest request) throws InterruptedException {
+    static Volume awaitFilled(ControllerJars.Controller controller, CreateVolumeRequest request)
+            throws InterruptedException {
         long deadline = System.nanoTime() + COPY_LIMIT.toNanos();
         while (true) {
             try {
@@ -174,6 +130,10 @@ class SnapshotCrashIT {
 
     private static String name(String kind, Step step) {
         return kind + "-" + step.name().toLowerCase().replace('_', '-');
+    }
+
+    private static String name(String kind, Step step, int round) {
+        return name(kind, step) + (round == 0 ? "" : "-" + round);
     }
 
     /** The copy programs of this pool still running on the machine. */
@@ -203,17 +163,49 @@ class SnapshotCrashIT {
         }
     }
 
+    /**
+     * What the audit finds left over: in gluster and on the first brick of every volume, copy mounts, copy
+     * programs. A replica that missed an operation (a brick whose connection came up after the copy's first
+     * commands) is behind until gluster heals it: the audit, which reads one brick, is taken again once a
+     * heal of the pools ran, and only what is left then counts (with the heal state, to tell them apart).
+     */
     private static List<String> leftovers(String after) throws Exception {
+        List<String> problems = findLeftovers();
+        List<String> first = problems;
+        if (!problems.isEmpty()) {
+            for (String pool : List.of(CLAIMS, "snapshots")) {
+                POOL.pool().gluster(1, "volume", "heal", pool);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!problems.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(2000);
+                problems = findLeftovers();
+            }
+            if (problems.isEmpty()) {
+                System.out.println("SnapshotCrashIT: " + after + ": the first audit found " + first
+                        + "; none after a heal of the pools");
+                healedAudits++;
+            } else {
+                for (String pool : List.of(CLAIMS, "snapshots")) {
+                    problems.add("heal info of " + pool + ": " + POOL.pool().gluster(1, "volume", "heal", pool,
+                            "info").stdout().replaceAll("\\s+", " "));
+                }
+            }
+        }
+        return problems.stream().map(problem -> after + ": " + problem).toList();
+    }
+
+    private static List<String> findLeftovers() throws Exception {
         List<String> problems = new ArrayList<>(PoolAudit.problems(POOL.pool(), gluster, SocketController.ROOT));
         problems.addAll(SnapshotIT.copyMountsLeft(POOL.pool()));
         copyPrograms().forEach(p -> problems.add("copy program still running: " + p.info().commandLine().orElse("")));
-        return problems.stream().map(problem -> after + ": " + problem).toList();
+        return problems;
     }
 
     @Test
     @Order(1)
     void aSnapshotKilledAtAnyStepIsFinishedByTheRetriedCreateSnapshot() throws Exception {
-        try (Controller plain = new Controller(null)) {
+        try (ControllerJars.Controller plain = jars.start(null)) {
             Volume source = plain.call().createVolume(SnapshotIT.claim("pvc-small", SIZE)
                     .putParameters("pool", CLAIMS).build()).getVolume();
             Path files = mounts.mount(source);
@@ -227,66 +219,78 @@ class SnapshotCrashIT {
             big = FileTrees.describe(bigFiles);
             mounts.unmount(bigFiles);
         }
-        for (Step step : SNAPSHOT_STEPS) {
-            boolean running = step == Step.SNAPSHOT_COPYING;
-            CreateSnapshotRequest request = SnapshotIT.snapshot(name("snapshot", step),
-                    CLAIMS + (running ? "/gcs-pvc-big" : "/gcs-pvc-small")).build();
-            try (Controller crashing = new Controller(step)) {
-                crashing.crashOn(() -> crashing.call().createSnapshot(request));
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Step step : SNAPSHOT_STEPS) {
+                snapshotKilledAt(step, round);
             }
-            if (running) {
-                assertThat(copyPrograms()).as("the copy program outlives its controller").isNotEmpty();
-                orphansFenced++;
-            }
-            try (Controller restarted = new Controller(null)) {
-                Snapshot snapshot = awaitReady(restarted, request);
-                awaitNoCopyPrograms();
-                assertThat(snapshotData("snapshots", snapshot.getSnapshotId())).as("the data after a kill at " + step)
-                        .isEqualTo(running ? big : small);
-                assertThat(restarted.call().listSnapshots(ListSnapshotsRequest.newBuilder()
-                        .setSnapshotId(snapshot.getSnapshotId()).build()).getEntries(0).getSnapshot().getReadyToUse())
-                        .isTrue();
-            }
-            assertThat(leftovers("a snapshot killed at " + step)).isEmpty();
         }
+    }
+
+    private static void snapshotKilledAt(Step step, int round) throws Exception {
+        boolean running = step == Step.SNAPSHOT_COPYING;
+        CreateSnapshotRequest request = SnapshotIT.snapshot(name("snapshot", step, round),
+                CLAIMS + (running ? "/gcs-pvc-big" : "/gcs-pvc-small")).build();
+        try (ControllerJars.Controller crashing = jars.start(step)) {
+            crashing.crashAfter(() -> crashing.call().createSnapshot(request));
+        }
+        if (running) {
+            assertThat(copyPrograms()).as("the copy program outlives its controller").isNotEmpty();
+            orphansFenced++;
+        }
+        try (ControllerJars.Controller restarted = jars.start(null)) {
+            Snapshot snapshot = awaitReady(restarted, request);
+            awaitNoCopyPrograms();
+            assertThat(snapshotData("snapshots", snapshot.getSnapshotId())).as("the data after a kill at " + step)
+                    .isEqualTo(running ? big : small);
+            assertThat(restarted.call().listSnapshots(ListSnapshotsRequest.newBuilder()
+                    .setSnapshotId(snapshot.getSnapshotId()).build()).getEntries(0).getSnapshot().getReadyToUse())
+                    .isTrue();
+        }
+        assertThat(leftovers("a snapshot killed at " + step)).isEmpty();
     }
 
     @Test
     @Order(2)
     void aVolumeFillKilledAtAnyStepIsFinishedByTheRetriedCreateVolume() throws Exception {
-        for (Step step : RESTORE_STEPS) {
-            boolean running = step == Step.RESTORE_COPYING;
-            boolean dedicated = step == Step.RESTORE_COPYING || step == Step.RESTORE_MOVED;
-            String from = "snapshots/.csi-snapshots/gcs-" + name("snapshot", running ? Step.SNAPSHOT_COPYING
-                    : Step.SNAPSHOT_COPIED);
-            CreateVolumeRequest request = (dedicated ? SnapshotIT.dedicated(name("pvc", step), SIZE)
-                    : SnapshotIT.claim(name("pvc", step), SIZE).putParameters("pool", CLAIMS))
-                    .setVolumeContentSource(SnapshotIT.fromSnapshot(from)).build();
-            try (Controller crashing = new Controller(step)) {
-                crashing.crashOn(() -> crashing.call().createVolume(request));
+        for (int round = 0; round < ROUNDS; round++) {
+            for (Step step : RESTORE_STEPS) {
+                fillKilledAt(step, round);
             }
-            if (running) {
-                assertThat(copyPrograms()).as("the copy program outlives its controller").isNotEmpty();
-                orphansFenced++;
-            }
-            try (Controller restarted = new Controller(null)) {
-                Volume volume = awaitFilled(restarted, request);
-                awaitNoCopyPrograms();
-                Path files = mounts.mount(volume);
-                assertThat(FileTrees.describe(files)).as("the data after a kill at " + step)
-                        .isEqualTo(running ? big : small);
-                mounts.unmount(files);
-                assertThat(leftovers("a fill killed at " + step)).isEmpty();
-                restarted.call().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
-                        .build());
-            }
+        }
+    }
+
+    private static void fillKilledAt(Step step, int round) throws Exception {
+        boolean running = step == Step.RESTORE_COPYING;
+        boolean dedicated = step == Step.RESTORE_COPYING || step == Step.RESTORE_MOVED;
+        String from = "snapshots/.csi-snapshots/gcs-" + name("snapshot", running ? Step.SNAPSHOT_COPYING
+                : Step.SNAPSHOT_COPIED);
+        CreateVolumeRequest request = (dedicated ? SnapshotIT.dedicated(name("pvc", step, round), SIZE)
+                : SnapshotIT.claim(name("pvc", step, round), SIZE).putParameters("pool", CLAIMS))
+                .setVolumeContentSource(SnapshotIT.fromSnapshot(from)).build();
+        try (ControllerJars.Controller crashing = jars.start(step)) {
+            crashing.crashAfter(() -> crashing.call().createVolume(request), Status.Code.ABORTED);
+        }
+        if (running) {
+            assertThat(copyPrograms()).as("the copy program outlives its controller").isNotEmpty();
+            orphansFenced++;
+        }
+        try (ControllerJars.Controller restarted = jars.start(null)) {
+            Volume volume = awaitFilled(restarted, request);
+            awaitNoCopyPrograms();
+            Path files = mounts.mount(volume);
+            assertThat(FileTrees.describe(files)).as("the data after a kill at " + step)
+                    .isEqualTo(running ? big : small);
+            mounts.unmount(files);
+            assertThat(leftovers("a fill killed at " + step)).isEmpty();
+            restarted.call().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(volume.getVolumeId())
+                    .build());
         }
     }
 
     @Test
     @Order(3)
     void afterwardsEverythingDeletesAndNothingIsLeft() throws Exception {
-        try (Controller plain = new Controller(null)) {
+        try (ControllerJars.Controller plain = jars.start(null)) {
             for (var entry : plain.call().listSnapshots(ListSnapshotsRequest.getDefaultInstance()).getEntriesList()) {
                 plain.call().deleteSnapshot(DeleteSnapshotRequest.newBuilder()
                         .setSnapshotId(entry.getSnapshot().getSnapshotId()).build());
@@ -300,7 +304,7 @@ class SnapshotCrashIT {
             assertThat(plain.call().listVolumes(ListVolumesRequest.getDefaultInstance()).getEntriesList()).isEmpty();
         }
         assertThat(leftovers("the end")).isEmpty();
-        assertThat(kills).isEqualTo(SNAPSHOT_STEPS.size() + RESTORE_STEPS.size());
+        assertThat(jars.kills()).isEqualTo((SNAPSHOT_STEPS.size() + RESTORE_STEPS.size()) * ROUNDS);
     }
 
     private static void writeRandom(Path file, long bytes) throws Exception {
