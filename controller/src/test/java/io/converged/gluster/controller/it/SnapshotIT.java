@@ -19,6 +19,8 @@ import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeContentSource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +66,7 @@ class SnapshotIT {
     static ControllerGrpc.ControllerBlockingStub stub;
     static GlusterCli gluster;
     static VolumeMounts mounts;
+    static final PrometheusRegistry METRICS = new PrometheusRegistry();
     static final ExecutorService BACKGROUND = Executors.newCachedThreadPool();
 
     /** The claim snapshotted first, as it was then and as it is after the change. */
@@ -105,6 +108,7 @@ class SnapshotIT {
     @BeforeAll
     static void startController() throws Exception {
         controller = SocketController.start(POOL.pool(), dir, GATE);
+        controller.parts().copyMetrics().register(METRICS);
         stub = controller.stub();
         gluster = controller.gluster();
         POOL.pool().watchMountsUnder(dir);
@@ -230,6 +234,18 @@ class SnapshotIT {
                         e -> e.getSnapshot().getReadyToUse()).containsExactly(
                                 org.assertj.core.groups.Tuple.tuple(taken.getSnapshotId(), true));
         mounts.unmount(restoredFiles);
+
+        String metrics = scrape();
+        assertThat(metrics).contains("gluster_csi_copies_finished_total{kind=\"snapshot\",outcome=\"done\"} 1.0",
+                "gluster_csi_copies_finished_total{kind=\"restore\",outcome=\"done\"} 2.0",
+                "gluster_csi_copies_running{kind=\"restore\"} 0.0");
+        assertThat(metrics).containsPattern("gluster_csi_copied_bytes_total\\{kind=\"restore\"} [1-9][0-9.E]+");
+    }
+
+    private static String scrape() throws Exception {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(text, METRICS.scrape());
+        return text.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

@@ -73,6 +73,11 @@ final class SocketController implements AutoCloseable {
         return ControllerGrpc.newBlockingStub(channel.channel());
     }
 
+    /** The backend and its parts, as the controller's main wires them (the copies' metrics, say). */
+    ControllerMain.Backend parts() {
+        return parts;
+    }
+
     /** The gluster CLI of peer 1, to check what the controller did. */
     GlusterCli gluster() {
         return gluster;
