@@ -121,7 +121,9 @@ class SnapshotCrashIT {
             try {
                 return controller.call().createVolume(request).getVolume();
             } catch (StatusRuntimeException e) {
-                assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.ABORTED);
+                if (!SnapshotIT.limitNotKeptYet(e)) {
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(Status.Code.ABORTED);
+                }
             }
             assertThat(System.nanoTime()).as("volume " + request.getName() + " filled in time").isLessThan(deadline);
             Thread.sleep(200);
@@ -206,14 +208,14 @@ class SnapshotCrashIT {
     @Order(1)
     void aSnapshotKilledAtAnyStepIsFinishedByTheRetriedCreateSnapshot() throws Exception {
         try (ControllerJars.Controller plain = jars.start(null)) {
-            Volume source = plain.call().createVolume(SnapshotIT.claim("pvc-small", SIZE)
-                    .putParameters("pool", CLAIMS).build()).getVolume();
+            Volume source = SnapshotIT.created(plain.call(), SnapshotIT.claim("pvc-small", SIZE)
+                    .putParameters("pool", CLAIMS).build());
             Path files = mounts.mount(source);
             FileTrees.writeSample(files, "crash");
             small = FileTrees.describe(files);
             mounts.unmount(files);
-            Volume bigSource = plain.call().createVolume(SnapshotIT.claim("pvc-big", SIZE)
-                    .putParameters("pool", CLAIMS).build()).getVolume();
+            Volume bigSource = SnapshotIT.created(plain.call(), SnapshotIT.claim("pvc-big", SIZE)
+                    .putParameters("pool", CLAIMS).build());
             Path bigFiles = mounts.mount(bigSource);
             writeRandom(bigFiles.resolve("big.bin"), BIG_MIB * MIB);
             big = FileTrees.describe(bigFiles);
