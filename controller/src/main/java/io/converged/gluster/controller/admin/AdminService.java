@@ -4,7 +4,7 @@ import io.converged.gluster.controller.gluster.GlusterNames;
 import io.converged.gluster.controller.peer.UuidClash;
 import io.converged.gluster.controller.replace.AutoReplacer;
 import io.converged.gluster.controller.replace.BrickMoves;
-import io.converged.gluster.controller.replace.HealSummary;
+import io.converged.gluster.controller.gluster.HealSummary;
 import io.converged.gluster.controller.replace.Move;
 import io.converged.gluster.controller.replace.MoveMode;
 import io.converged.gluster.csi.admin.v1.AdminGrpc;
@@ -105,9 +105,9 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             }
             HealSummary heal = moves.heal(volume);
             GetHealResponse.Builder response = GetHealResponse.newBuilder().setVolume(volume)
-                    .setPending(heal.pending()).setSplitBrain(heal.splitBrain()).setHealed(heal.healed());
+                    .setPending(heal.pendingEntries()).setSplitBrain(heal.splitBrainEntries()).setHealed(heal.healed());
             for (HealSummary.BrickHeal b : heal.bricks()) {
-                response.addBricks(BrickHeal.newBuilder().setBrick(b.brick()).setConnected(b.connected())
+                response.addBricks(BrickHeal.newBuilder().setBrick(b.name()).setConnected(b.connected())
                         .setStatus(b.status()).setPending(b.total().orElse(-1))
                         .setSplitBrain(b.splitBrain().orElse(-1)).setPossiblyHealing(b.possiblyHealing().orElse(-1)));
             }

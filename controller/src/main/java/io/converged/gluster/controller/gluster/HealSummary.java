@@ -42,6 +42,11 @@ public record HealSummary(String volume, List<BrickHeal> bricks) {
         return bricks.stream().mapToLong(b -> b.splitBrain().orElse(0)).max().orElse(0);
     }
 
+    /** Every brick answered and none lists an entry: the replicas agree (what a brick move waits for). */
+    public boolean healed() {
+        return !bricks.isEmpty() && bricks.stream().allMatch(b -> b.connected() && b.total().orElse(1) == 0);
+    }
+
     /** Bricks whose index gluster could not read. */
     public List<BrickHeal> unreadable() {
         return bricks.stream().filter(b -> !b.connected() || b.pending().isEmpty()).toList();

@@ -1,5 +1,6 @@
 package io.converged.gluster.controller.replace;
 
+import io.converged.gluster.controller.gluster.HealSummary;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -183,9 +184,9 @@ public final class AutoReplacer implements AutoCloseable {
             healing.set(0);
             return true;
         }
-        String waiting = "waiting for the heal of " + volume + ": " + heal.pending() + " entries to heal, "
-                + heal.splitBrain() + " in split-brain" + heal.bricks().stream().filter(b -> !b.connected())
-                .map(b -> "; " + b.brick() + " " + b.status()).collect(Collectors.joining());
+        String waiting = "waiting for the heal of " + volume + ": " + heal.pendingEntries() + " entries to heal, "
+                + heal.splitBrainEntries() + " in split-brain" + heal.bricks().stream().filter(b -> !b.connected())
+                .map(b -> "; " + b.name() + " " + b.status()).collect(Collectors.joining());
         long now = System.nanoTime();
         if (!volume.equals(toldWaitingFor) || now - toldWaitingAt > TimeUnit.MINUTES.toNanos(1)) {
             LOG.info("automatic replacement: " + waiting);

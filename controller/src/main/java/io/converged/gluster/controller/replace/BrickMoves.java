@@ -3,6 +3,7 @@ package io.converged.gluster.controller.replace;
 import io.converged.gluster.controller.gluster.Brick;
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.gluster.GlusterException;
+import io.converged.gluster.controller.gluster.HealSummary;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.gluster.VolumeStatus;
 import io.converged.gluster.controller.peer.Peer;
@@ -49,7 +50,6 @@ public final class BrickMoves {
     private final Step.Listener listener;
     private final DisconnectTracker tracker;
     private final Consumer<String> detached;
-    private final HealReader healReader = new HealReader();
 
     /**
      * @param locks the CSI service's per-volume locks: a move and a CSI call never work on one volume
@@ -221,7 +221,7 @@ public final class BrickMoves {
         List<Peer> peers = trusted.peers();
         Peer answering = trusted.ask(peers, GlusterCli::poolList).peer();
         try {
-            return healReader.read(answering, volume);
+            return answering.gluster().healSummary(volume);
         } catch (GlusterException e) {
             throw CsiException.during("reading the heal of volume " + volume, e);
         }

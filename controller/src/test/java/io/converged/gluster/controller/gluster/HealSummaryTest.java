@@ -41,6 +41,7 @@ class HealSummaryTest {
         assertThat(summary.pendingEntries()).isZero();
         assertThat(summary.splitBrainEntries()).isZero();
         assertThat(summary.unreadable()).isEmpty();
+        assertThat(summary.healed()).as("what a brick move waits for").isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,6 +58,7 @@ class HealSummaryTest {
             assertThat(brick.status()).contains("Transport endpoint is not connected");
             assertThat(brick.pending()).isEqualTo(OptionalLong.empty());
         });
+        assertThat(summary.healed()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
