@@ -188,6 +188,7 @@ public final class VolumeCreator {
                 carved.add(peer);
             }
             if (!found.isEmpty()) {
+                carveAfresh(name, p, peers, found, gid);
                 remover.releaseUnusedCarves(peers.stream().filter(peer -> !chosen.contains(peer)).toList(),
                         p.brickRoot(), name);
             }
@@ -203,6 +204,12 @@ public final class VolumeCreator {
                 // A create that failed part-way through the pool (a peer died mid-commit) may exist on some peers:
                 // the rollback deletes it too. A definite refusal (name or brick taken) created nothing of ours.
                 created = !e.is(GlusterException.Kind.VOLUME_EXISTS) && !e.is(GlusterException.Kind.BRICK_IN_USE);
+                if (e.is(GlusterException.Kind.VOLUME_EXISTS)) {
+                    // The peer asked first answered that no such volume exists: the pool disagrees with itself
+                    // (a glusterd back from a restart, a volume it brought back). The retry sees the pool agreed.
+                    throw CsiException.unavailable("gluster's peers disagree whether volume " + name + " exists: "
+                            + e.getMessage(), e);
+                }
                 throw e;
             }
             created = true;
@@ -231,6 +238,28 @@ public final class VolumeCreator {
         return pool.started() && "on".equals(options.get("features.quota"))
                 && options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)
                 && VolumeMetadata.quotaEnforcement(options).setOn(options);
+    }
+
+    /**
+     * Volume directories an earlier call for this name left (a crash, a rollback that kept its bricks
+     * while a peer was down) may carry gluster's mark of the volume that call created, which makes
+     * gluster refuse them as "already part of a volume" for good. When every peer answers that no
+     * volume of this name exists, each one that never held data is removed and carved again, clean.
+     * One that holds data (a brick onDelete=retain kept) stays, and gluster's refusal stands.
+     */
+    private void carveAfresh(String name, StorageClassParameters p, List<Peer> peers, Set<Peer> found,
+            OptionalInt gid) throws CommandException {
+        if (!absentOnEveryPeer(peers, name)) {
+            return;
+        }
+        for (Peer peer : found) {
+            String brickRoot = peer.pathOnPeer(p.brickRoot());
+            if (carver.removeIfUnused(peer.runner(), brickRoot, name)) {
+                carver.carve(peer.runner(), brickRoot, name, gid);
+                LOG.info("volume " + name + ": carved the brick on " + peer.name() + " again; an earlier call"
+                        + " had left it unused");
+            }
+        }
     }
 
     /**

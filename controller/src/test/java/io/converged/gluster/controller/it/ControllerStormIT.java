@@ -61,8 +61,6 @@ class ControllerStormIT {
     /** Creates in the glusterd-kill burst: 6 in CI; RELIABILITY.md's runs use 12 and more. */
     private static final int BURST = Integer.getInteger("reliability.burst", 6);
     /** Codes a sidecar retries; anything else during a fault is a defect. */
-    private static final Set<Status.Code> RETRYABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.ABORTED,
-            Status.Code.DEADLINE_EXCEEDED);
     private static final int THREADS = 6;
 
     @TempDir
@@ -113,20 +111,6 @@ class ControllerStormIT {
         return DeleteVolumeRequest.newBuilder().setVolumeId(id).build();
     }
 
-    /** Calls until OK, as the sidecar does, retrying only retryable codes; returns the codes seen. */
-    private static List<Status.Code> untilOk(Runnable call) throws InterruptedException {
-        List<Status.Code> seen = new ArrayList<>();
-        for (int attempt = 0; attempt < 30; attempt++) {
-            Status.Code code = GrpcCodes.of(call);
-            seen.add(code);
-            if (code == Status.Code.OK || !RETRYABLE.contains(code)) {
-                return seen;
-            }
-            Thread.sleep(500L + 250L * attempt);
-        }
-        return seen;
-    }
-
     private static void assertConsistent(Set<String> expectedVolumes, String after) throws Exception {
         assertThat(PoolAudit.problems(POOL.pool(), gluster, ROOT)).as("consistency after " + after).isEmpty();
         assertThat(new TreeSet<>(PoolAudit.volumes(gluster))).as("volumes after " + after)
@@ -173,15 +157,16 @@ class ControllerStormIT {
                 String name = String.format("storm-%02d", op.index());
                 Supplier<CompletableFuture<Void>> submit = () -> CompletableFuture.runAsync(() -> {
                     try {
-                        List<Status.Code> seen = op.create()
-                                ? untilOk(() -> call().createVolume(create(name, 2 + op.index() % 2)))
-                                : untilOk(() -> call().deleteVolume(delete(op.index() < 0
+                        List<Status> seen = op.create()
+                                ? GrpcCodes.untilOk(() -> call().createVolume(create(name, 2 + op.index() % 2)))
+                                : GrpcCodes.untilOk(() -> call().deleteVolume(delete(op.index() < 0
                                         ? "gcs-storm-ghost-" + (-op.index()) : "gcs-" + name)));
                         synchronized (codes) {
-                            seen.forEach(c -> codes.merge(c, 1, Integer::sum));
+                            seen.forEach(c -> codes.merge(c.getCode(), 1, Integer::sum));
                         }
-                        if (seen.get(seen.size() - 1) != Status.Code.OK) {
-                            unexpected.add((op.create() ? "create " : "delete ") + name + ": " + seen);
+                        if (!GrpcCodes.endedOk(seen)) {
+                            unexpected.add((op.create() ? "create " : "delete ") + name + ": "
+                                    + GrpcCodes.describe(seen));
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -269,7 +254,7 @@ class ControllerStormIT {
         Map<String, Status.Code> sorted = new TreeMap<>(outcome);
         assertThat(sorted).hasSize(BURST + deletes);
         assertThat(sorted.values()).as("every call OK or retryable: " + sorted)
-                .allMatch(c -> c == Status.Code.OK || RETRYABLE.contains(c));
+                .allMatch(c -> c == Status.Code.OK || GrpcCodes.RETRYABLE.contains(c));
 
         // What was answered OK holds: created volumes whole, deleted ones gone from gluster and disk. A limit
         // gluster lost after it showed it (peer 2's glusterd resyncing) is the quota check's to set again, as
@@ -309,11 +294,12 @@ class ControllerStormIT {
             if (e.getValue() != Status.Code.OK) {
                 retried++;
                 String name = id.substring("gcs-".length());
-                List<Status.Code> seen = isCreate
-                        ? untilOk(() -> call().createVolume(create(name, 2 + Integer.parseInt(name.substring(10)) % 2)))
-                        : untilOk(() -> call().deleteVolume(delete(id)));
-                assertThat(seen.get(seen.size() - 1)).as("retries of " + e.getKey() + ": " + seen)
-                        .isEqualTo(Status.Code.OK);
+                List<Status> seen = isCreate
+                        ? GrpcCodes.untilOk(() -> call().createVolume(create(name,
+                                2 + Integer.parseInt(name.substring(10)) % 2)))
+                        : GrpcCodes.untilOk(() -> call().deleteVolume(delete(id)));
+                assertThat(GrpcCodes.endedOk(seen)).as("retries of " + e.getKey() + ": " + GrpcCodes.describe(seen))
+                        .isTrue();
             }
         }
         assertConsistent(expected, "the burst and its retries");

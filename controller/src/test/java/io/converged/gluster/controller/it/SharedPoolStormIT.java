@@ -63,8 +63,6 @@ class SharedPoolStormIT {
     private static final int STORM = Integer.getInteger("reliability.sharedStorm", 40);
     private static final int THREADS = 6;
     /** Codes a sidecar retries. */
-    private static final Set<Status.Code> RETRYABLE = Set.of(Status.Code.UNAVAILABLE, Status.Code.ABORTED,
-            Status.Code.DEADLINE_EXCEEDED);
     private static final Duration PURGE_LIMIT = Duration.ofSeconds(120);
 
     @TempDir
@@ -114,20 +112,6 @@ class SharedPoolStormIT {
 
     static DeleteVolumeRequest delete(String id) {
         return DeleteVolumeRequest.newBuilder().setVolumeId(id).build();
-    }
-
-    /** Calls until OK, as the sidecar does, retrying only retryable codes; returns the codes seen. */
-    private static List<Status.Code> untilOk(Runnable call) throws InterruptedException {
-        List<Status.Code> seen = new ArrayList<>();
-        for (int attempt = 0; attempt < 30; attempt++) {
-            Status.Code code = GrpcCodes.of(call);
-            seen.add(code);
-            if (code == Status.Code.OK || !RETRYABLE.contains(code)) {
-                return seen;
-            }
-            Thread.sleep(500L + 250L * attempt);
-        }
-        return seen;
     }
 
     /** Every claim ListVolumes answers, page by page: id to capacity; an id listed twice fails. */
@@ -195,14 +179,15 @@ class SharedPoolStormIT {
                         : (op.index() % 2 == 0 ? NAME : "never-made") + "/gcs-storm-ghost-" + (-op.index());
                 Supplier<CompletableFuture<Void>> submit = () -> CompletableFuture.runAsync(() -> {
                     try {
-                        List<Status.Code> seen = op.create()
-                                ? untilOk(() -> call().createVolume(create(name, op.index())))
-                                : untilOk(() -> call().deleteVolume(delete(id)));
+                        List<Status> seen = op.create()
+                                ? GrpcCodes.untilOk(() -> call().createVolume(create(name, op.index())))
+                                : GrpcCodes.untilOk(() -> call().deleteVolume(delete(id)));
                         synchronized (codes) {
-                            seen.forEach(c -> codes.merge(c, 1, Integer::sum));
+                            seen.forEach(c -> codes.merge(c.getCode(), 1, Integer::sum));
                         }
-                        if (seen.get(seen.size() - 1) != Status.Code.OK) {
-                            unexpected.add((op.create() ? "create " : "delete ") + id + ": " + seen);
+                        if (!GrpcCodes.endedOk(seen)) {
+                            unexpected.add((op.create() ? "create " : "delete ") + id + ": "
+                                    + GrpcCodes.describe(seen));
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
