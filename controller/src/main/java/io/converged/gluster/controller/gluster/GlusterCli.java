@@ -41,6 +41,11 @@ public final class GlusterCli {
     private final Duration timeout;
     private final Sleeper sleeper;
     private final RandomGenerator random;
+    /**
+     * True once a {@code quota list} here has answered a line: this CLI sees glusterd's quota mount, so a
+     * list without any line is no longer "cannot tell" but "not there".
+     */
+    private volatile boolean listsQuota;
 
     public GlusterCli(CommandRunner runner, List<String> prefix) {
         this(runner, prefix, RetryPolicy.DEFAULT, DEFAULT_TIMEOUT,
@@ -238,15 +243,15 @@ public final class GlusterCli {
         for (int attempt = 1; attempt <= 2; attempt++) {
             quotaLimitUsage(volume, path, bytes);
             Optional<QuotaLimit> listed = quotaList(volume, path);
-            if (listed.isEmpty()) {
-                // Not even an N/A line: this CLI reads limits through glusterd's quota mount under
-                // /run/gluster and runs where that mount is not (another container than glusterd, as the
-                // controller image in peers-file mode). It cannot tell; the limit-usage was accepted.
+            if (listed.isEmpty() && !listsQuota) {
+                // Not even an N/A line, and never one from this CLI: it reads limits through glusterd's quota
+                // mount under /run/gluster and runs where that mount is not (another container than glusterd,
+                // as the controller image in peers-file mode). It cannot tell; the limit-usage was accepted.
                 LOG.fine(() -> "gluster on " + runner.describe() + " lists no quota line for " + volume + ":" + path
                         + " (this CLI does not see glusterd's quota mount); the limit is not read back");
                 return;
             }
-            shown = listed.get().hardLimitBytes();
+            shown = listed.map(QuotaLimit::hardLimitBytes).orElse(OptionalLong.empty());
             if (shown.isPresent() && shown.getAsLong() == bytes) {
                 return;
             }
@@ -292,6 +297,7 @@ public final class GlusterCli {
     public Optional<QuotaLimit> quotaList(String volume, String path) throws GlusterException {
         List<QuotaLimit> limits = GlusterXml.quotaList(execute(List.of("volume", "quota",
                 GlusterNames.requireVolume(volume), "list", GlusterNames.requirePath(path))));
+        listsQuota |= !limits.isEmpty();
         return limits.stream().filter(l -> l.path().equals(path)).findFirst();
     }
 
@@ -305,7 +311,9 @@ public final class GlusterCli {
         }
         List<String> args = new ArrayList<>(List.of("volume", "quota", GlusterNames.requireVolume(volume), "list"));
         paths.forEach(path -> args.add(GlusterNames.requirePath(path)));
-        return GlusterXml.quotaList(execute(args)).stream().filter(l -> paths.contains(l.path())).toList();
+        List<QuotaLimit> limits = GlusterXml.quotaList(execute(args));
+        listsQuota |= !limits.isEmpty();
+        return limits.stream().filter(l -> paths.contains(l.path())).toList();
     }
 
     // ---------------------------------------------------------------- heal

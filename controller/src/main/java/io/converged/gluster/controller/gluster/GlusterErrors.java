@@ -31,8 +31,9 @@ public final class GlusterErrors {
             return GlusterException.Kind.GLUSTERD_UNREACHABLE;
         }
         // A transaction that failed on a peer while the pool changes under it (a glusterd killed mid-commit, or back
-        // but not yet synced: "Staging failed on H. Error: Volume V does not exist"): the pool disagrees for now.
-        if (s.contains("staging failed on") || s.contains("commit failed on")) {
+        // but not yet synced: "Staging failed on H. Error: Volume V does not exist", or in the phases' names of
+        // the newer transactions "Pre Validation failed on H. Volume V does not exist"): the pool disagrees for now.
+        if (s.contains("staging failed on") || s.contains("commit failed on") || s.contains("validation failed on")) {
             return GlusterException.Kind.PEER_NOT_CONNECTED;
         }
         if (s.contains("already exists") && s.contains("volume")) {

@@ -1,6 +1,7 @@
 package io.converged.gluster.controller.gluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.converged.gluster.csi.exec.CommandException;
@@ -100,6 +101,23 @@ class GlusterCliTest {
         cli(runner, RetryPolicy.NONE).setQuotaLimit("v", "/", 64L * 1024 * 1024);
 
         assertThat(runner.calls).hasSize(2);
+    }
+
+    @Test
+    void aCliThatHasListedLimitsBeforeAndNowListsNoLineSetsTheLimitOnceMoreAndThenFails() throws Exception {
+        // A CLI that sees glusterd's quota mount (it listed a limit before) has no excuse for listing nothing.
+        String noLine = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cliOutput>\n"
+                + "  <opRet>0</opRet>\n  <opErrno>0</opErrno>\n  <opErrstr/>\n  <volQuota/>\n</cliOutput>\n";
+        ScriptedRunner runner = new ScriptedRunner().answer(LIMIT_SET).answer(LISTED_64_MIB).answer(LIMIT_SET)
+                .answer(noLine).answer(LIMIT_SET).answer(noLine);
+        GlusterCli cli = cli(runner, RetryPolicy.NONE);
+        cli.setQuotaLimit("v", "/", 64L * 1024 * 1024);
+
+        GlusterException failure = catchThrowableOfType(GlusterException.class,
+                () -> cli.setQuotaLimit("v", "/", 64L * 1024 * 1024));
+
+        assertThat(failure.is(GlusterException.Kind.LIMIT_NOT_SHOWN)).isTrue();
+        assertThat(runner.calls).hasSize(6);
     }
 
     @Test

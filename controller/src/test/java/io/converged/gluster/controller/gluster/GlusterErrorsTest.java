@@ -73,6 +73,12 @@ class GlusterErrorsTest {
                 .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
         assertThat(GlusterErrors.kindOf("Staging failed on 127.1.9.2. Error: Volume gcs-b does not exist"))
                 .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
+        // The mgmt_v3 transactions (volume start, quota) name their phases so; seen on volume start right after
+        // peer 2's glusterd came back, before it had the volume.
+        assertThat(GlusterErrors.kindOf("Pre Validation failed on 127.1.9.2. Volume gcs-b does not exist"))
+                .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
+        assertThat(GlusterErrors.kindOf("Post Validation failed on 127.1.9.2. Please check log file for details."))
+                .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
         assertThat(GlusterErrors.kindOf("Volume gcs-b does not exist"))
                 .isEqualTo(GlusterException.Kind.VOLUME_NOT_FOUND);
     }

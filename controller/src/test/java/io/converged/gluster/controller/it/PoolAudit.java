@@ -102,7 +102,8 @@ final class PoolAudit {
             } else if (!retained && hard != recorded) {
                 problems.add("pool " + pool + ": claim " + dir + " records " + recorded + " bytes, its limit is "
                         + hard + " (on the brick: limit attribute " + (limitSet(entry) ? "set" : "absent") + "; in"
-                        + " quota.conf of peer 1: " + inQuotaConf(peers.peer(1), pool, gfid(entry)) + ")");
+                        + " quota.conf of peer 1: " + inQuotaConf(peers.peer(1), pool, gfid(entry)) + "); what"
+                        + " gluster ran on it: " + quotaHistory(peers, pool, dir));
             }
         }
         return problems;
@@ -184,6 +185,27 @@ final class PoolAudit {
             }
         }
         return problems;
+    }
+
+    /**
+     * The quota commands each peer's glusterd ran on a directory of the pool, from its
+     * {@code cmd_history.log}, so that a lost limit shows what touched it.
+     */
+    static List<String> quotaHistory(LocalGlusterPool peers, String pool, String dir) throws IOException {
+        List<String> lines = new ArrayList<>();
+        String command = "volume quota " + pool + " ";
+        for (LocalGlusterPool.Peer peer : peers.peers()) {
+            Path log = peer.logDir().resolve("cmd_history.log");
+            if (!Files.isRegularFile(log)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(log)) {
+                if (line.contains(command) && (line.contains(" /" + dir + " ") || line.contains(" /" + dir + ":"))) {
+                    lines.add("peer " + peer.index() + ": " + line.strip());
+                }
+            }
+        }
+        return lines;
     }
 
     private static String inQuotaConf(LocalGlusterPool.Peer peer, String pool, Optional<String> gfid)
