@@ -228,30 +228,37 @@ public final class GlusterCli {
                 GlusterNames.requirePath(path), Long.toString(bytes)));
     }
 
+    /** How a limit is read back after {@code limit-usage}. */
+    @FunctionalInterface
+    public interface LimitReader {
+        /** The hard limit gluster shows on the path (empty inside when none); empty when this way cannot tell. */
+        Optional<OptionalLong> hardLimit(String volume, String path) throws GlusterException;
+    }
+
+    /** {@link #setQuotaLimit(String, String, long, LimitReader)}, read back with {@link #listedHardLimit}. */
+    public void setQuotaLimit(String volume, String path, long bytes) throws GlusterException {
+        setQuotaLimit(volume, path, bytes, this::listedHardLimit);
+    }
+
     /**
-     * {@code limit-usage}, then {@code quota list PATH} to see that gluster shows the limit; set once more
-     * when it does not. A CreateVolume answered OK while a peer's glusterd restarted once left a volume
-     * without its limit: a limit is only taken as set once gluster shows it. A CLI that lists no line at
-     * all for the path (not even one without a limit) cannot see glusterd's quota mount, and the limit
-     * is taken as set.
+     * {@code limit-usage}, then the reader to see that gluster shows the limit; set once more when it
+     * does not. A CreateVolume answered OK while a peer's glusterd restarted once left a volume without
+     * its limit: a limit is only taken as set once gluster shows it, or when the reader cannot tell.
      *
      * @throws GlusterException of kind {@link GlusterException.Kind#LIMIT_NOT_SHOWN} (UNAVAILABLE) when
      *     gluster still does not show it after the second try
      */
-    public void setQuotaLimit(String volume, String path, long bytes) throws GlusterException {
+    public void setQuotaLimit(String volume, String path, long bytes, LimitReader reader) throws GlusterException {
         OptionalLong shown = OptionalLong.empty();
         for (int attempt = 1; attempt <= 2; attempt++) {
             quotaLimitUsage(volume, path, bytes);
-            Optional<QuotaLimit> listed = quotaList(volume, path);
-            if (listed.isEmpty() && !listsQuota) {
-                // Not even an N/A line, and never one from this CLI: it reads limits through glusterd's quota
-                // mount under /run/gluster and runs where that mount is not (another container than glusterd,
-                // as the controller image in peers-file mode). It cannot tell; the limit-usage was accepted.
-                LOG.fine(() -> "gluster on " + runner.describe() + " lists no quota line for " + volume + ":" + path
-                        + " (this CLI does not see glusterd's quota mount); the limit is not read back");
+            Optional<OptionalLong> read = reader.hardLimit(volume, path);
+            if (read.isEmpty()) {
+                LOG.fine(() -> "the limit on " + volume + ":" + path + " cannot be read back from "
+                        + runner.describe() + "; limit-usage accepted it");
                 return;
             }
-            shown = listed.map(QuotaLimit::hardLimitBytes).orElse(OptionalLong.empty());
+            shown = read.get();
             if (shown.isPresent() && shown.getAsLong() == bytes) {
                 return;
             }
@@ -264,6 +271,19 @@ public final class GlusterCli {
         throw new GlusterException(GlusterException.Kind.LIMIT_NOT_SHOWN, "gluster does not show the quota limit of "
                 + bytes + " bytes on " + volume + ":" + path + " after setting it twice (it shows "
                 + (shown.isPresent() ? shown.getAsLong() + " bytes" : "none") + ")", 0);
+    }
+
+    /**
+     * The hard limit {@code quota list PATH} shows. A CLI that lists no line at all for the path (not even
+     * one without a limit), and never listed one, cannot see glusterd's quota mount (it runs in another
+     * container than glusterd, as the controller image in peers-file mode): it cannot tell.
+     */
+    public Optional<OptionalLong> listedHardLimit(String volume, String path) throws GlusterException {
+        Optional<QuotaLimit> listed = quotaList(volume, path);
+        if (listed.isEmpty() && !listsQuota) {
+            return Optional.empty();
+        }
+        return Optional.of(listed.map(QuotaLimit::hardLimitBytes).orElse(OptionalLong.empty()));
     }
 
     /** {@code volume quota V remove PATH}: the path has no limit afterwards; one that had none is success. */

@@ -1,5 +1,7 @@
 package io.converged.gluster.controller.shared;
 
+import io.converged.gluster.controller.gluster.Brick;
+import io.converged.gluster.controller.gluster.BrickQuota;
 import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.peer.Peer;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -61,6 +64,8 @@ public final class PoolClaims implements VolumeBackend {
     static final String ARCHIVE = ".csi-archive";
     /** How old a measurement of a pool's free bytes may be and still let a claim in. */
     static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);
+    /** A brick's attribute is read on its peer in milliseconds; a peer that takes longer is passed by. */
+    private static final Duration BRICK_READ_TIMEOUT = Duration.ofSeconds(10);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
     /** A pool this process has found: its gluster description, and the locks its work takes. */
@@ -282,11 +287,32 @@ public final class PoolClaims implements VolumeBackend {
         List<Peer> peers = trusted.peers();
         synchronized (pool.quota) {
             trusted.ask(peers, cli -> {
-                cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes);
+                cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes, (volume, path) -> {
+                    Optional<OptionalLong> onBrick = limitOnABrick(pool.info, peers, path);
+                    return onBrick.isPresent() ? onBrick : cli.listedHardLimit(volume, path);
+                });
                 return null;
             });
         }
         step(Step.CLAIM_LIMITED, id);
+    }
+
+    /**
+     * The limit on the claim's directory as the first brick that can be read shows it (a few ms, where
+     * {@code quota list PATH} costs a gluster CLI call); empty when no brick's peer can tell.
+     */
+    private Optional<OptionalLong> limitOnABrick(VolumeInfo info, List<Peer> peers, String path) {
+        for (Brick brick : info.bricks()) {
+            Optional<Peer> host = peers.stream().filter(peer -> peer.address().equals(brick.host())).findFirst();
+            if (host.isPresent()) {
+                Optional<OptionalLong> limit = BrickQuota.hardLimit(host.get().runner(), brick.path() + path,
+                        BRICK_READ_TIMEOUT);
+                if (limit.isPresent()) {
+                    return limit;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private Set<Integer> gidsInUse(PoolFiles files) throws CsiException {

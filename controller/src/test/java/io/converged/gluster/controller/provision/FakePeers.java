@@ -57,7 +57,7 @@ final class FakePeers implements PeerSource {
     static final String EXT4_TYPE = "ef53";
     /** What {@code stat -f} of a pool's mount reports: 1 TiB, 100 GiB of it free. */
     static final long POOL_TOTAL_BYTES = 1024 * Capacity.GIB;
-    private static final Set<String> READS = Set.of("stat", "test", "find");
+    private static final Set<String> READS = Set.of("stat", "test", "find", "getfattr");
 
     /** How a peer answers one command. */
     sealed interface Answer permits Exit, Raise {
@@ -520,9 +520,31 @@ final class FakePeers implements PeerSource {
                 yield was == null ? exit(32, "umount: " + argv.get(argv.size() - 1) + ": not mounted.") : ok("");
             }
             case "find" -> ok(found.getOrDefault(peer, ""));
+            case "getfattr" -> limitAttribute(argv.get(argv.size() - 1));
             case "test", "mkdir", "chgrp", "chmod", "rm", "mv", "rmdir" -> ok("");
             default -> throw new AssertionError("the fake peers do not know " + argv);
         };
+    }
+
+    /**
+     * getfattr's dump of the limit attribute of a directory on a brick: the limit gluster accepted on
+     * that path of the volume, if any; a path on no brick is not there.
+     */
+    private Answer limitAttribute(String path) {
+        for (Volume volume : volumes.values()) {
+            for (String brick : volume.bricks) {
+                String root = brick.substring(brick.indexOf(':') + 1);
+                if (path.startsWith(root + "/")) {
+                    Long bytes = limits.get(volume.name + ":" + path.substring(root.length()));
+                    if (bytes == null) {
+                        return ok("");
+                    }
+                    return ok("# file: " + path + "\ntrusted.glusterfs.quota.limit-set.1=0x"
+                            + String.format("%016x", bytes) + "ffffffffffffffff\n\n");
+                }
+            }
+        }
+        return exit(1, "getfattr: " + path + ": No such file or directory");
     }
 
     /** {@code stat -f -c "%t %a %b %S"} of a mount point: FUSE, dead, or the ext4 under it. */

@@ -114,13 +114,13 @@ public final class FakeTrustedPool {
         return this;
     }
 
-    /** Whether gluster has a volume of that name now. */
     /** Gluster forgot the limit of this path of the volume: quota list shows it without one (N/A). */
     public FakeTrustedPool lostLimit(String volume, String path) {
         peers.forgetLimit(volume, path);
         return this;
     }
 
+    /** Whether gluster has a volume of that name now. */
     public boolean hasVolumeNamed(String name) {
         return peers.volumeNames().contains(name);
     }

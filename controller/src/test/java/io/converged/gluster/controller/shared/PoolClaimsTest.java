@@ -164,7 +164,7 @@ class PoolClaimsTest {
     // ---------------------------------------------------------------- create
 
     @Test
-    void theFirstClaimMakesThePoolAndLaterClaimsOfItRunNoGlusterCommandButTheirLimitAndItsReadBack()
+    void theFirstClaimMakesThePoolAndLaterClaimsOfItRunNoGlusterCommandButTheirLimitReadBackFromABrick()
             throws Exception {
         ProvisionedVolume first = claims.create(request(REQUEST));
 
@@ -199,9 +199,25 @@ class PoolClaimsTest {
         ProvisionedVolume second = claims.create(request("pvc-b"));
 
         assertThat(gluster.log().subList(mark, gluster.log().size())).containsExactly(limit("gcs-pvc-b", BYTES),
-                "p1: gluster volume quota " + POOL + " list /gcs-pvc-b");
+                "p1: getfattr --absolute-names -d -m ^trusted\\.glusterfs\\.quota\\.limit-set -e hex -- " + brick
+                        + "/gcs-pvc-b");
         assertThat(second.id()).isEqualTo(POOL + "/gcs-pvc-b");
         assertThat(files().directories()).containsOnlyKeys(DIR, "gcs-pvc-b");
+    }
+
+    @Test
+    void aLimitNoBrickCanShowIsReadBackWithQuotaList() throws Exception {
+        // Peers whose bricks this process cannot read (another container than the peers): gluster's own list.
+        claims.create(request(REQUEST));
+        for (int peer = 1; peer <= 3; peer++) {
+            gluster.fails(peer, 1, "getfattr: No such file or directory", "getfattr");
+        }
+        int mark = gluster.log().size();
+
+        claims.create(request("pvc-b"));
+
+        assertThat(gluster.log().subList(mark, gluster.log().size())).contains(limit("gcs-pvc-b", BYTES),
+                "p1: gluster volume quota " + POOL + " list /gcs-pvc-b");
     }
 
     @Test
