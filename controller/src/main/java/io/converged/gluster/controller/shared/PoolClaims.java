@@ -288,7 +288,7 @@ public final class PoolClaims implements VolumeBackend {
         synchronized (pool.quota) {
             trusted.ask(peers, cli -> {
                 cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes, (volume, path) -> {
-                    Optional<OptionalLong> onBrick = limitOnABrick(pool.info, peers, path);
+                    Optional<OptionalLong> onBrick = limitOnTheBricks(pool.info, peers, path, bytes);
                     return onBrick.isPresent() ? onBrick : cli.listedHardLimit(volume, path);
                 });
                 return null;
@@ -298,21 +298,28 @@ public final class PoolClaims implements VolumeBackend {
     }
 
     /**
-     * The limit on the claim's directory as the first brick that can be read shows it (a few ms, where
-     * {@code quota list PATH} costs a gluster CLI call); empty when no brick's peer can tell.
+     * The limit on the claim's directory as its bricks show it (a few ms each, where {@code quota list
+     * PATH} costs a gluster CLI call): {@code bytes} as soon as one brick shows it (a brick that was down
+     * when the limit was set shows the old one until it is healed), otherwise what the first brick that
+     * could be read shows; empty when no brick's peer can tell.
      */
-    private Optional<OptionalLong> limitOnABrick(VolumeInfo info, List<Peer> peers, String path) {
+    private Optional<OptionalLong> limitOnTheBricks(VolumeInfo info, List<Peer> peers, String path, long bytes) {
+        Optional<OptionalLong> first = Optional.empty();
         for (Brick brick : info.bricks()) {
             Optional<Peer> host = peers.stream().filter(peer -> peer.address().equals(brick.host())).findFirst();
-            if (host.isPresent()) {
-                Optional<OptionalLong> limit = BrickQuota.hardLimit(host.get().runner(), brick.path() + path,
-                        BRICK_READ_TIMEOUT);
-                if (limit.isPresent()) {
-                    return limit;
-                }
+            if (host.isEmpty()) {
+                continue;
+            }
+            Optional<OptionalLong> limit = BrickQuota.hardLimit(host.get().runner(), brick.path() + path,
+                    BRICK_READ_TIMEOUT);
+            if (limit.isPresent() && limit.get().equals(OptionalLong.of(bytes))) {
+                return limit;
+            }
+            if (first.isEmpty()) {
+                first = limit;
             }
         }
-        return Optional.empty();
+        return first;
     }
 
     private Set<Integer> gidsInUse(PoolFiles files) throws CsiException {

@@ -447,7 +447,7 @@ final class FakePeers implements PeerSource {
         return ok(fixture(fixture).replace("<name>" + from + "</name>", "<name>" + to + "</name>"));
     }
 
-    private static Answer ok(String stdout) {
+    static Answer ok(String stdout) {
         return new Exit(0, stdout, "");
     }
 

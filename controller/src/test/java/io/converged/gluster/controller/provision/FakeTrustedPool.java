@@ -108,6 +108,12 @@ public final class FakeTrustedPool {
         return this;
     }
 
+    /** On peer {@code i}, the commands whose argv starts so succeed and print this. */
+    public FakeTrustedPool prints(int i, String stdout, String... commandStart) {
+        peers.when(i, FakePeers.command(commandStart), FakePeers.ok(stdout));
+        return this;
+    }
+
     /** The FUSE client of peer {@code i}'s mount at {@code dir} died: the mount point answers ENOTCONN. */
     public FakeTrustedPool clientDies(int i, String dir) {
         peers.clientDies(i, dir);

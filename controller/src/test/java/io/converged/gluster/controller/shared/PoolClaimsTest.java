@@ -649,6 +649,21 @@ class PoolClaimsTest {
     }
 
     @Test
+    void aBrickThatStillShowsTheOldLimitDoesNotFailTheExpandWhenAnotherShowsTheNew() throws Exception {
+        // Peer 1's brick was down when the limit was raised: it keeps the old one until it is healed.
+        poolExists();
+        hasClaim(OnDelete.DELETE);
+        gluster.prints(1, "trusted.glusterfs.quota.limit-set.1=0x" + String.format("%016x", BYTES)
+                + "ffffffffffffffff\n", "getfattr");
+
+        ProvisionedVolume grown = claims.expand(ID, 2 * BYTES);
+
+        assertThat(grown.capacityBytes()).isEqualTo(2 * BYTES);
+        assertThat(gluster.log()).filteredOn(line -> line.contains("getfattr")).hasSize(2);
+        assertThat(gluster.log()).filteredOn(line -> line.contains("limit-usage")).hasSize(1);
+    }
+
+    @Test
     void expandToASmallerSizeIsOutOfRangeAndChangesNothing() throws Exception {
         poolExists();
         hasClaim(OnDelete.DELETE);
