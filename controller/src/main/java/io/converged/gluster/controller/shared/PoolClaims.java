@@ -1,8 +1,5 @@
 package io.converged.gluster.controller.shared;
 
-import io.converged.gluster.controller.gluster.Brick;
-import io.converged.gluster.controller.gluster.BrickQuota;
-import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.peer.Peer;
 import io.converged.gluster.controller.placement.Placement;
@@ -11,7 +8,6 @@ import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Gids;
 import io.converged.gluster.controller.provision.Conditions;
 import io.converged.gluster.controller.provision.ProvisionedVolume;
-import io.converged.gluster.controller.provision.QuotaEnforcement;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.controller.provision.TrustedPool;
@@ -34,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -64,15 +59,11 @@ public final class PoolClaims implements VolumeBackend {
     static final String ARCHIVE = ".csi-archive";
     /** How old a measurement of a pool's free bytes may be and still let a claim in. */
     static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);
-    /** A brick's attribute is read on its peer in milliseconds; a peer that takes longer is passed by. */
-    private static final Duration BRICK_READ_TIMEOUT = Duration.ofSeconds(10);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
-    /** A pool this process has found: its gluster description, and the locks its work takes. */
+    /** A pool this process has found: its gluster description and its free bytes as last measured. */
     private static final class Pool {
         final VolumeInfo info;
-        /** Quota limits of this pool are set one at a time. */
-        final Object quota = new Object();
         /** The pool's free bytes as last measured, and when; null before the first measurement. */
         volatile Measured free;
 
@@ -90,6 +81,7 @@ public final class PoolClaims implements VolumeBackend {
     private final Executor purger;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> making = new ConcurrentHashMap<>();
+    private final ClaimLimits limits;
 
     /**
      * @param gids the GID lock dedicated volumes take too: a claim's GID is the lowest of its class's range
@@ -106,6 +98,7 @@ public final class PoolClaims implements VolumeBackend {
         this.gids = gids;
         this.clock = clock;
         this.purger = purger;
+        this.limits = new ClaimLimits(trusted);
     }
 
     // ---------------------------------------------------------------- create
@@ -284,42 +277,8 @@ public final class PoolClaims implements VolumeBackend {
     }
 
     private void limit(Pool pool, ClaimId id, long bytes) throws CsiException {
-        List<Peer> peers = trusted.peers();
-        synchronized (pool.quota) {
-            trusted.ask(peers, cli -> {
-                cli.setQuotaLimit(id.pool(), "/" + id.directory(), bytes, (volume, path) -> {
-                    Optional<OptionalLong> onBrick = limitOnTheBricks(pool.info, peers, path, bytes);
-                    return onBrick.isPresent() ? onBrick : cli.listedHardLimit(volume, path);
-                });
-                return null;
-            });
-        }
+        limits.set(pool.info, id.directory(), bytes);
         step(Step.CLAIM_LIMITED, id);
-    }
-
-    /**
-     * The limit on the claim's directory as its bricks show it (a few ms each, where {@code quota list
-     * PATH} costs a gluster CLI call): {@code bytes} as soon as one brick shows it (a brick that was down
-     * when the limit was set shows the old one until it is healed), otherwise what the first brick that
-     * could be read shows; empty when no brick's peer can tell.
-     */
-    private Optional<OptionalLong> limitOnTheBricks(VolumeInfo info, List<Peer> peers, String path, long bytes) {
-        Optional<OptionalLong> first = Optional.empty();
-        for (Brick brick : info.bricks()) {
-            Optional<Peer> host = peers.stream().filter(peer -> peer.address().equals(brick.host())).findFirst();
-            if (host.isEmpty()) {
-                continue;
-            }
-            Optional<OptionalLong> limit = BrickQuota.hardLimit(host.get().runner(), brick.path() + path,
-                    BRICK_READ_TIMEOUT);
-            if (limit.isPresent() && limit.get().equals(OptionalLong.of(bytes))) {
-                return limit;
-            }
-            if (first.isEmpty()) {
-                first = limit;
-            }
-        }
-        return first;
     }
 
     private Set<Integer> gidsInUse(PoolFiles files) throws CsiException {
@@ -370,13 +329,7 @@ public final class PoolClaims implements VolumeBackend {
             LOG.fine("claim " + id + " was deleted before; its directory is retained");
             return;
         }
-        List<Peer> peers = trusted.peers();
-        synchronized (pool.quota) {
-            trusted.ask(peers, cli -> {
-                cli.quotaRemove(id.pool(), "/" + dir);
-                return null;
-            });
-        }
+        limits.remove(id.pool(), dir);
         step(Step.CLAIM_UNLIMITED, id);
         String stamped = dir + "." + STAMP.format(clock.instant().atZone(ZoneOffset.UTC));
         switch (record.onDelete()) {
@@ -523,9 +476,6 @@ public final class PoolClaims implements VolumeBackend {
 
     // ---------------------------------------------------------------- quota repairs
 
-    /** Paths listed per {@code quota list} call: gluster takes them all in one argv. */
-    private static final int LIST_CHUNK = 200;
-
     @Override
     public List<String> quotaSuspects() throws CsiException {
         List<Peer> peers = trusted.peers();
@@ -538,11 +488,11 @@ public final class PoolClaims implements VolumeBackend {
             if (claims.isEmpty()) {
                 continue;
             }
-            if (poolProblem(info).isPresent()) {
+            if (ClaimLimits.poolProblem(info).isPresent()) {
                 suspects.add(claims.get(0).id());
                 continue;
             }
-            Map<String, Long> shown = limitsOf(peers, info.name(), claims);
+            Map<String, Long> shown = limits.shown(peers, info.name(), claims);
             for (ProvisionedVolume claim : claims) {
                 Long limit = shown.get("/" + claim.directory());
                 if (limit == null || limit != claim.capacityBytes()) {
@@ -563,24 +513,16 @@ public final class PoolClaims implements VolumeBackend {
         List<Peer> peers = trusted.peers();
         VolumeInfo info = trusted.ownPool(peers, id.pool());
         List<String> repaired = new ArrayList<>();
-        Optional<String> poolProblem = poolProblem(info);
+        Optional<String> poolProblem = ClaimLimits.poolProblem(info);
         if (poolProblem.isPresent()) {
-            QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(info.options());
-            trusted.ask(peers, cli -> {
-                if (!"on".equals(info.options().get("features.quota"))) {
-                    cli.quotaEnable(id.pool());
-                }
-                if (!enforcement.setOn(info.options())) {
-                    cli.quotaTimeouts(id.pool(), enforcement.softSeconds(), enforcement.hardSeconds());
-                }
-                return null;
-            });
+            limits.repairPool(peers, info);
             repaired.add("shared pool " + id.pool() + ": " + poolProblem.get());
         }
         Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> claim(files, id));
         if (record.isPresent()) {
             long bytes = record.get().capacityBytes();
-            Long shown = limitsOf(peers, id.pool(), List.of(volume(info, id, record.get()))).get("/" + id.directory());
+            Long shown = limits.shown(peers, id.pool(), List.of(volume(info, id, record.get())))
+                    .get("/" + id.directory());
             if (shown == null || shown != bytes) {
                 limit(pool.get(), id, bytes);
                 repaired.add("claim " + id + ": " + (shown == null ? "its limit of " + bytes + " bytes was missing"
@@ -588,31 +530,6 @@ public final class PoolClaims implements VolumeBackend {
             }
         }
         return repaired.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", repaired) + "; repaired");
-    }
-
-    /** What is wrong with a pool's own quota settings (quota off, timeouts not its enforcement's); empty if none. */
-    private static Optional<String> poolProblem(VolumeInfo info) {
-        Map<String, String> options = info.options();
-        if (!"on".equals(options.get("features.quota"))) {
-            return Optional.of("quota was off");
-        }
-        QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
-        return enforcement.setOn(options) ? Optional.empty()
-                : Optional.of("its quota timeouts were not those of quotaEnforcement " + enforcement.value());
-    }
-
-    /** The hard limits gluster shows for the claims' directories, by path, in one call per {@value #LIST_CHUNK}. */
-    private Map<String, Long> limitsOf(List<Peer> peers, String pool, List<ProvisionedVolume> claims)
-            throws CsiException {
-        List<String> paths = claims.stream().map(c -> "/" + c.directory()).toList();
-        Map<String, Long> shown = new HashMap<>();
-        for (int from = 0; from < paths.size(); from += LIST_CHUNK) {
-            List<String> chunk = paths.subList(from, Math.min(paths.size(), from + LIST_CHUNK));
-            for (QuotaLimit limit : trusted.onAnyPeer(peers, cli -> cli.quotaList(pool, chunk))) {
-                limit.hardLimitBytes().ifPresent(bytes -> shown.put(limit.path(), bytes));
-            }
-        }
-        return shown;
     }
 
     /**
