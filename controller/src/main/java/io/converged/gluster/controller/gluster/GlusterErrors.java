@@ -30,6 +30,14 @@ public final class GlusterErrors {
                 || s.contains("glusterd is not running")) {
             return GlusterException.Kind.GLUSTERD_UNREACHABLE;
         }
+        // The state asked for is there already, on this peer or on another ("Pre Validation failed on H. Volume V
+        // already started" while the peer asked still had it stopped): the caller decides what that means.
+        if (s.contains("already started")) {
+            return GlusterException.Kind.ALREADY_STARTED;
+        }
+        if (s.contains("quota is already enabled")) {
+            return GlusterException.Kind.QUOTA_ALREADY_ENABLED;
+        }
         // A transaction that failed on a peer while the pool changes under it (a glusterd killed mid-commit, or back
         // but not yet synced: "Staging failed on H. Error: Volume V does not exist", or in the phases' names of
         // the newer transactions "Pre Validation failed on H. Volume V does not exist"): the pool disagrees for now.
@@ -57,18 +65,12 @@ public final class GlusterErrors {
                 || s.contains("transport endpoint is not connected") || s.contains("is not a friend")) {
             return GlusterException.Kind.PEER_NOT_CONNECTED;
         }
-        if (s.contains("already started")) {
-            return GlusterException.Kind.ALREADY_STARTED;
-        }
         if (s.contains("needs to be stopped before deletion")) {
             return GlusterException.Kind.STILL_STARTED;
         }
         if (s.contains("is not in the started state") || s.contains("is not started")
                 || s.contains("volume is stopped")) {
             return GlusterException.Kind.NOT_STARTED;
-        }
-        if (s.contains("quota is already enabled")) {
-            return GlusterException.Kind.QUOTA_ALREADY_ENABLED;
         }
         if (s.contains("quota is disabled")) {
             return GlusterException.Kind.QUOTA_DISABLED;

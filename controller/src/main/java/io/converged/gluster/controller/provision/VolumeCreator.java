@@ -277,7 +277,16 @@ public final class VolumeCreator {
         boolean changed = false;
         try {
             if (existing == null || !existing.started()) {
-                cli.startVolume(name, false);
+                try {
+                    cli.startVolume(name, false);
+                } catch (GlusterException e) {
+                    if (!e.is(GlusterException.Kind.ALREADY_STARTED)) {
+                        throw e;
+                    }
+                    // Another peer has it started while the one asked has it stopped (a glusterd back from a
+                    // restart): a forced start starts whatever brick does not run, and the pool agrees again.
+                    cli.startVolume(name, true);
+                }
                 changed = true;
             }
             listener.completed(Step.STARTED, name);

@@ -79,6 +79,11 @@ class GlusterErrorsTest {
                 .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
         assertThat(GlusterErrors.kindOf("Post Validation failed on 127.1.9.2. Please check log file for details."))
                 .isEqualTo(GlusterException.Kind.PEER_NOT_CONNECTED);
+        // But a state another peer has already is that state: seen on volume start while peer 1 had it stopped.
+        assertThat(GlusterErrors.kindOf("Pre Validation failed on 127.1.9.2. Volume gcs-b already started"))
+                .isEqualTo(GlusterException.Kind.ALREADY_STARTED);
+        assertThat(GlusterErrors.kindOf("Pre Validation failed on 127.1.9.2. Quota is already enabled"))
+                .isEqualTo(GlusterException.Kind.QUOTA_ALREADY_ENABLED);
         assertThat(GlusterErrors.kindOf("Volume gcs-b does not exist"))
                 .isEqualTo(GlusterException.Kind.VOLUME_NOT_FOUND);
     }

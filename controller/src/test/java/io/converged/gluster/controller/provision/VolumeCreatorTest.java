@@ -328,6 +328,20 @@ class VolumeCreatorTest {
     }
 
     @Test
+    void aVolumeAnotherPeerHasStartedWhileThePeerAskedHasItStoppedIsStartedByForceAndFinished() throws Exception {
+        // Peer 2's glusterd came back from a restart thinking the volume started; peer 1 answers it stopped.
+        peers.has(ours().status("Created").quota(false))
+                .when(gluster("volume", "start", VOLUME).and(argv -> !argv.contains("force")),
+                        refused("Pre Validation failed on 10.0.0.2. Volume " + VOLUME + " already started"));
+
+        ProvisionedVolume volume = creator().create(request());
+
+        assertThat(volume.id()).isEqualTo(VOLUME);
+        assertThat(peers.writes()).containsExactly(START, onFirstPeer("volume start " + VOLUME + " force"), QUOTA,
+                LIMIT);
+    }
+
+    @Test
     void aVolumeOfThisRequestWhoseLimitDiffersFromItsRecordedCapacityIsLimitedAgain() throws Exception {
         peers.has(ours().limit(BYTES / 2));
 
