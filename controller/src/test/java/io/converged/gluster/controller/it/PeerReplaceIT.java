@@ -255,11 +255,12 @@ class PeerReplaceIT {
     }
 
     /**
-     * One MoveBrick, asked again (at most 3 times in all) when it answers UNAVAILABLE, as {@code gluster-csi-ctl}
-     * plans a failed move again (up to 3 rounds). Here that is how a harness race shows: {@code replace-brick} pre-validation
-     * sets and removes a test attribute on the new brick on every peer that takes the new brick's address
-     * for its own, and on one machine every peer does; two doing it at once fail one with "Removing test
-     * extended attribute failed ... No data available". On real nodes only the new brick's peer does it.
+     * One MoveBrick, asked again (at most 3 times in all) when it answers UNAVAILABLE, as
+     * {@code gluster-csi-ctl} plans a failed move again (up to 3 rounds). Here that is how a harness race
+     * shows: {@code replace-brick} pre-validation sets and removes a test attribute on the new brick on
+     * every peer that takes the new brick's address for its own, and on one machine every peer does; two
+     * doing it at once fail one with "Removing test extended attribute failed ... No data available". On
+     * real nodes only the new brick's peer does it.
      */
     private static MoveBrickResponse move(MoveBrickRequest request) throws InterruptedException {
         for (int attempt = 1;; attempt++) {
