@@ -171,12 +171,18 @@ public final class TrustedPool {
         return 0;
     }
 
-    /** {@link #candidates}, asked on the lookup executor so the caller can do something else meanwhile. */
-    public Future<List<Candidate>> candidatesMeanwhile(List<Peer> peers, String brickRoot) {
-        CompletableFuture<List<Candidate>> result = new CompletableFuture<>();
+    /** Work that may fail with a CSI answer. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T call() throws CsiException;
+    }
+
+    /** The work on the lookup executor, so the caller can do something else meanwhile; see {@link #await}. */
+    public <T> Future<T> meanwhile(Work<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         lookups.execute(() -> {
             try {
-                result.complete(candidates(peers, brickRoot));
+                result.complete(work.call());
             } catch (CsiException | RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -184,19 +190,29 @@ public final class TrustedPool {
         return result;
     }
 
-    /** The answer of {@link #candidatesMeanwhile}, its failure as thrown by {@link #candidates}. */
-    public static List<Candidate> await(Future<List<Candidate>> candidates) throws CsiException {
+    /** The answer of {@link #meanwhile}, its failure as the work threw it. */
+    public static <T> T await(Future<T> work, String doing) throws CsiException {
         try {
-            return candidates.get();
+            return work.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CsiException coded) {
                 throw coded;
             }
-            throw CsiException.internal("placing bricks failed: " + e.getCause(), e.getCause());
+            throw CsiException.internal(doing + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CsiException.unavailable("interrupted while placing bricks", e);
+            throw CsiException.unavailable("interrupted while " + doing, e);
         }
+    }
+
+    /** {@link #candidates}, asked on the lookup executor so the caller can do something else meanwhile. */
+    public Future<List<Candidate>> candidatesMeanwhile(List<Peer> peers, String brickRoot) {
+        return meanwhile(() -> candidates(peers, brickRoot));
+    }
+
+    /** The answer of {@link #candidatesMeanwhile}, its failure as thrown by {@link #candidates}. */
+    public static List<Candidate> await(Future<List<Candidate>> candidates) throws CsiException {
+        return await(candidates, "placing bricks");
     }
 
     /** Peers that are in the pool and connected, with the room under their brick root. */

@@ -33,6 +33,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -118,36 +119,56 @@ public final class PoolClaims implements VolumeBackend {
             throw CsiException.exhausted("shared pool " + id.pool() + " has " + free
                     + " bytes free, less than the " + request.capacityBytes() + " bytes asked for " + id);
         }
+        // The record goes on the directory while gluster sets the limit (which needs only the directory): the
+        // limit, a gluster CLI call of about 0.1 s, is most of a claim's time, and the record's own round trips
+        // through the mount (a few ms) hide behind it. A crash after the record leaves a directory the retry
+        // finishes; one after mkdir, an empty directory without a record, which the retry makes anew.
         ClaimRecord record;
-        if (request.parameters().allocatesGid()) {
-            // The GID is chosen before anything is made, so a class out of GIDs leaves nothing behind, and
-            // held until the record carries it.
-            gids.lock();
-            try {
-                if (files.read(dir).exists()) {
-                    return adopt(pool, files, id, request, mayClearEmpty);
+        Future<Void> limiting = null;
+        try {
+            if (request.parameters().allocatesGid()) {
+                // The GID is chosen before anything is made, so a class out of GIDs leaves nothing behind, and
+                // held until the record carries it.
+                gids.lock();
+                try {
+                    if (files.read(dir).exists()) {
+                        return adopt(pool, files, id, request, mayClearEmpty);
+                    }
+                    record = ClaimRecord.of(request, OptionalInt.of(Gids.lowestFree(gidsInUse(files),
+                            request.parameters())));
+                    if (!files.makeDirectory(dir)) {
+                        return adopt(pool, files, id, request, mayClearEmpty);
+                    }
+                    step(Step.CLAIM_DIR_MADE, id);
+                    limiting = limitMeanwhile(pool, id, request.capacityBytes());
+                    files.shareWithGroup(dir, record.gid().getAsInt());
+                    files.writeRecord(dir, record.render());
+                } finally {
+                    gids.unlock();
                 }
-                record = ClaimRecord.of(request, OptionalInt.of(Gids.lowestFree(gidsInUse(files),
-                        request.parameters())));
+            } else {
                 if (!files.makeDirectory(dir)) {
                     return adopt(pool, files, id, request, mayClearEmpty);
                 }
                 step(Step.CLAIM_DIR_MADE, id);
-                files.shareWithGroup(dir, record.gid().getAsInt());
+                limiting = limitMeanwhile(pool, id, request.capacityBytes());
+                record = ClaimRecord.of(request, OptionalInt.empty());
                 files.writeRecord(dir, record.render());
-            } finally {
-                gids.unlock();
             }
-        } else {
-            if (!files.makeDirectory(dir)) {
-                return adopt(pool, files, id, request, mayClearEmpty);
+            step(Step.CLAIM_RECORDED, id);
+        } catch (CsiException | RuntimeException e) {
+            if (limiting != null) {
+                // Nothing of this call may go on after it answers: a retry would meet it.
+                try {
+                    TrustedPool.await(limiting, "limiting claim " + id);
+                } catch (CsiException ignored) {
+                    LOG.fine("the limit of claim " + id + " failed too: " + ignored.getMessage());
+                }
             }
-            step(Step.CLAIM_DIR_MADE, id);
-            record = ClaimRecord.of(request, OptionalInt.empty());
-            files.writeRecord(dir, record.render());
+            throw e;
         }
-        step(Step.CLAIM_RECORDED, id);
-        limit(pool, id, request.capacityBytes());
+        TrustedPool.await(limiting, "limiting claim " + id);
+        step(Step.CLAIM_LIMITED, id);
         LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool());
         return volume(pool.info, id, record);
     }
@@ -279,6 +300,14 @@ public final class PoolClaims implements VolumeBackend {
     private void limit(Pool pool, ClaimId id, long bytes) throws CsiException {
         limits.set(pool.info, id.directory(), bytes);
         step(Step.CLAIM_LIMITED, id);
+    }
+
+    /** The claim's limit set (and read back) on the lookup executor; {@link Step#CLAIM_LIMITED} is the caller's. */
+    private Future<Void> limitMeanwhile(Pool pool, ClaimId id, long bytes) {
+        return trusted.meanwhile(() -> {
+            limits.set(pool.info, id.directory(), bytes);
+            return null;
+        });
     }
 
     private Set<Integer> gidsInUse(PoolFiles files) throws CsiException {
