@@ -3,10 +3,8 @@ package io.converged.gluster.controller.shared;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.peer.Peer;
 import io.converged.gluster.controller.placement.Placement;
-import io.converged.gluster.controller.provision.Differences;
 import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Gids;
-import io.converged.gluster.controller.provision.Conditions;
 import io.converged.gluster.controller.provision.ProvisionedVolume;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.Step;
@@ -14,28 +12,20 @@ import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.VolumeBackend;
 import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeHealth;
-import io.converged.gluster.controller.provision.VolumeWatch;
-import io.converged.gluster.controller.provision.VolumeMetadata;
 import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
 import io.converged.gluster.controller.provision.VolumeRequest;
 import io.converged.gluster.csi.runtime.CsiException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 
 /**
@@ -60,18 +50,6 @@ public final class PoolClaims implements VolumeBackend {
     static final String ARCHIVE = ".csi-archive";
     /** How old a measurement of a pool's free bytes may be and still let a claim in. */
     static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
-
-    /** A pool this process has found: its gluster description and its free bytes as last measured. */
-    private static final class Pool {
-        final VolumeInfo info;
-        /** The pool's free bytes as last measured, and when; null before the first measurement. */
-        volatile Measured free;
-
-        Pool(VolumeInfo info) {
-            this.info = info;
-        }
-    }
 
     private final TrustedPool trusted;
     private final VolumeCreator creator;
@@ -79,10 +57,11 @@ public final class PoolClaims implements VolumeBackend {
     private final Step.Listener listener;
     private final Lock gids;
     private final Clock clock;
-    private final Executor purger;
-    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> making = new ConcurrentHashMap<>();
+    private final KnownPools known;
+    private final ClaimRelease release;
     private final ClaimLimits limits;
+    private final PoolReads reads;
+    private final TrashPurger purges;
 
     /**
      * @param gids the GID lock dedicated volumes take too: a claim's GID is the lowest of its class's range
@@ -98,20 +77,23 @@ public final class PoolClaims implements VolumeBackend {
         this.listener = listener;
         this.gids = gids;
         this.clock = clock;
-        this.purger = purger;
         this.limits = new ClaimLimits(trusted);
+        this.reads = new PoolReads(trusted, mounts);
+        this.purges = new TrashPurger(mounts, purger);
+        this.known = new KnownPools(trusted, creator, purges);
+        this.release = new ClaimRelease(limits, purges, clock, listener);
     }
 
     // ---------------------------------------------------------------- create
 
     @Override
     public ProvisionedVolume create(VolumeRequest request) throws CsiException {
-        ClaimId id = claimId(request.volumeName());
-        Pool pool = ready(id.pool(), request.parameters(), request.capacityBytes());
+        ClaimId id = Claims.id(request.volumeName());
+        KnownPools.Pool pool = known.ready(id.pool(), request.parameters(), request.capacityBytes());
         return mounts.with(pool.info, files -> create(pool, files, id, request, true));
     }
 
-    private ProvisionedVolume create(Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
+    private ProvisionedVolume create(KnownPools.Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
             boolean mayClearEmpty) throws CsiException {
         String dir = id.directory();
         long free = roomFor(pool, files, request.capacityBytes());
@@ -170,7 +152,7 @@ public final class PoolClaims implements VolumeBackend {
         TrustedPool.await(limiting, "limiting claim " + id);
         step(Step.CLAIM_LIMITED, id);
         LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool());
-        return volume(pool.info, id, record);
+        return Claims.volume(pool.info, id, record);
     }
 
     /**
@@ -181,20 +163,17 @@ public final class PoolClaims implements VolumeBackend {
      * checked either way: a claim's directory made under a mount that went away would land on the
      * peer's own disk, out of gluster's sight.
      */
-    private static long roomFor(Pool pool, PoolFiles files, long asked) throws CsiException {
-        Measured known = pool.free;
-        if (known != null && known.bytes() >= asked && System.nanoTime() - known.at() < FREE_BYTES_MAX_AGE.toNanos()) {
+    private static long roomFor(KnownPools.Pool pool, PoolFiles files, long asked) throws CsiException {
+        KnownPools.Measured measured = pool.free;
+        if (measured != null && measured.bytes() >= asked
+                && System.nanoTime() - measured.at() < FREE_BYTES_MAX_AGE.toNanos()) {
             files.verify();
-            return known.bytes();
+            return measured.bytes();
         }
         long at = System.nanoTime();
         long free = files.freeBytes();
-        pool.free = new Measured(free, at);
+        pool.free = new KnownPools.Measured(free, at);
         return free;
-    }
-
-    /** Free bytes measured at a {@link System#nanoTime()}. */
-    private record Measured(long bytes, long at) {
     }
 
     /**
@@ -202,7 +181,7 @@ public final class PoolClaims implements VolumeBackend {
      * anew. This request's, as asked: finished (its limit set again) and returned. Anything else:
      * ALREADY_EXISTS, and nothing is changed.
      */
-    private ProvisionedVolume adopt(Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
+    private ProvisionedVolume adopt(KnownPools.Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
             boolean mayClearEmpty) throws CsiException {
         String dir = id.directory();
         PoolFiles.Entry entry = files.read(dir);
@@ -234,76 +213,16 @@ public final class PoolClaims implements VolumeBackend {
                     + record.capacityBytes() + " bytes, asked " + request.capacityBytes());
         }
         limit(pool, id, record.capacityBytes());
-        return volume(pool.info, id, record);
+        return Claims.volume(pool.info, id, record);
     }
 
-    /**
-     * The pool the class names, made or checked once and then remembered; a class that contradicts it
-     * is INVALID_ARGUMENT naming the difference. Deleted claims a crash left unpurged are purged when
-     * this process first meets the pool.
-     */
-    private Pool ready(String name, StorageClassParameters parameters, long bytes) throws CsiException {
-        Pool pool = pools.get(name);
-        if (pool == null) {
-            ReentrantLock lock = making.computeIfAbsent(name, n -> new ReentrantLock());
-            lock.lock();
-            try {
-                pool = pools.get(name);
-                if (pool == null) {
-                    pool = new Pool(creator.ensurePool(name, parameters, bytes));
-                    pools.put(name, pool);
-                    purgeLater(pool);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        List<String> differences = Differences.ofPool(pool.info, parameters);
-        if (!differences.isEmpty()) {
-            throw CsiException.invalidArgument("the StorageClass does not agree with shared pool " + name + ": "
-                    + String.join("; ", differences));
-        }
-        return pool;
-    }
-
-    /**
-     * The pool if gluster has it (remembered, or looked up); empty when it is not there or was never
-     * started (see {@link #holdsNoClaim}). A pool found unfinished (a crash while making it, or stopped)
-     * is not remembered: only {@link #ready}, which finishes it, may make it a pool claims are made in.
-     */
-    private Optional<Pool> existing(String name) throws CsiException {
-        Pool pool = pools.get(name);
-        if (pool != null) {
-            return Optional.of(pool);
-        }
-        Optional<VolumeInfo> info = trusted.volume(trusted.peers(), name).value()
-                .filter(i -> VolumeMetadata.pool(i.options()) && !holdsNoClaim(i));
-        if (info.isPresent() && !VolumeCreator.poolFinished(info.get())) {
-            return Optional.of(new Pool(info.get()));
-        }
-        return info.map(i -> pools.computeIfAbsent(name, n -> {
-            Pool found = new Pool(i);
-            purgeLater(found);
-            return found;
-        }));
-    }
-
-    /**
-     * A pool gluster never started (a crash while making it left it so) holds no claim: claims are made
-     * through its mount, which needs it started. It cannot be mounted either, so calls that look for
-     * claims pass it by; the next claim of its class finishes it.
-     */
-    private static boolean holdsNoClaim(VolumeInfo pool) {
-        return "Created".equals(pool.status());
-    }
-
-    private void limit(Pool pool, ClaimId id, long bytes) throws CsiException {
+    private void limit(KnownPools.Pool pool, ClaimId id, long bytes) throws CsiException {
         limits.set(pool.info, id.directory(), bytes);
         step(Step.CLAIM_LIMITED, id);
     }
 
     /** The claim's limit set (and read back) on the lookup executor; {@link Step#CLAIM_LIMITED} is the caller's. */
-    private Future<Void> limitMeanwhile(Pool pool, ClaimId id, long bytes) {
+    private Future<Void> limitMeanwhile(KnownPools.Pool pool, ClaimId id, long bytes) {
         return trusted.meanwhile(() -> {
             limits.set(pool.info, id.directory(), bytes);
             return null;
@@ -323,80 +242,36 @@ public final class PoolClaims implements VolumeBackend {
 
     @Override
     public void delete(String volumeId) throws CsiException {
-        ClaimId id = claimId(volumeId);
-        Optional<Pool> pool = existing(id.pool());
+        ClaimId id = Claims.id(volumeId);
+        Optional<KnownPools.Pool> pool = known.existing(id.pool());
         if (pool.isEmpty()) {
             LOG.fine("claim " + id + ": its pool is not there, so neither is the claim");
             return;
         }
         mounts.with(pool.get().info, files -> {
-            delete(pool.get(), files, id);
+            release.release(pool.get().info, files, id);
             return null;
         });
     }
 
-    private void delete(Pool pool, PoolFiles files, ClaimId id) throws CsiException {
-        String dir = id.directory();
-        files.verify();
-        PoolFiles.Entry entry = files.read(dir);
-        if (!entry.exists()) {
-            LOG.fine("claim " + id + " is already gone");
-            return;
-        }
-        if (entry.record().isEmpty()) {
-            if (files.removeIfEmpty(dir)) {
-                LOG.info("removed the empty directory a crashed create of " + id + " left");
-                return;
-            }
-            throw CsiException.failedPrecondition("the directory " + dir + " of shared pool " + id.pool()
-                    + " is not a claim this driver recorded; refusing to delete it");
-        }
-        ClaimRecord record = ClaimRecord.parse(entry.record().get()).orElseThrow(() -> CsiException
-                .failedPrecondition("the directory " + dir + " of shared pool " + id.pool()
-                        + " carries a record this driver cannot read; refusing to delete it"));
-        if (record.retained()) {
-            LOG.fine("claim " + id + " was deleted before; its directory is retained");
-            return;
-        }
-        limits.remove(id.pool(), dir);
-        step(Step.CLAIM_UNLIMITED, id);
-        String stamped = dir + "." + STAMP.format(clock.instant().atZone(ZoneOffset.UTC));
-        switch (record.onDelete()) {
-            case DELETE -> {
-                files.moveAside(dir, TRASH, stamped);
-                purgeLater(pool, files, stamped);
-            }
-            case ARCHIVE -> {
-                files.moveAside(dir, ARCHIVE, stamped);
-                LOG.info("archived claim " + id + " as " + ARCHIVE + "/" + stamped + " in shared pool " + id.pool());
-            }
-            case RETAIN -> {
-                files.writeRecord(dir, record.asRetained().render());
-                LOG.info("retained the directory of claim " + id + " in shared pool " + id.pool());
-            }
-            default -> throw new IllegalStateException("onDelete " + record.onDelete());
-        }
-        step(Step.CLAIM_RELEASED, id);
-    }
-
     @Override
     public ProvisionedVolume expand(String volumeId, long bytes) throws CsiException {
-        ClaimId id = claimId(volumeId);
-        Pool pool = existing(id.pool()).orElseThrow(() -> notFound(id));
+        ClaimId id = Claims.id(volumeId);
+        KnownPools.Pool pool = known.existing(id.pool()).orElseThrow(() -> Claims.notFound(id));
         return mounts.with(pool.info, files -> {
-            ClaimRecord record = claim(files, id).orElseThrow(() -> notFound(id));
+            ClaimRecord record = Claims.record(files, id).orElseThrow(() -> Claims.notFound(id));
             if (bytes < record.capacityBytes()) {
                 throw CsiException.outOfRange("claim " + id + " has " + record.capacityBytes() + " bytes; shrinking to "
                         + bytes + " is not supported");
             }
             if (bytes == record.capacityBytes()) {
-                return volume(pool.info, id, record);
+                return Claims.volume(pool.info, id, record);
             }
             limit(pool, id, bytes);
             ClaimRecord grown = record.withCapacity(bytes);
             files.writeRecord(id.directory(), grown.render());
             LOG.info("expanded claim " + id + " from " + record.capacityBytes() + " to " + bytes + " bytes");
-            return volume(pool.info, id, grown);
+            return Claims.volume(pool.info, id, grown);
         });
     }
 
@@ -408,8 +283,8 @@ public final class PoolClaims implements VolumeBackend {
      */
     @Override
     public void modify(String volumeId, Map<String, String> volumeOptions) throws CsiException {
-        ClaimId id = claimId(volumeId);
-        find(volumeId).orElseThrow(() -> notFound(id));
+        ClaimId id = Claims.id(volumeId);
+        find(volumeId).orElseThrow(() -> Claims.notFound(id));
         throw CsiException.invalidArgument("volume " + volumeId + " is a claim in shared pool " + id.pool()
                 + ": its gluster volume options are the pool's, shared by every claim in it, and cannot change per"
                 + " claim; a VolumeAttributesClass can change only volumes of a dedicated StorageClass");
@@ -417,125 +292,56 @@ public final class PoolClaims implements VolumeBackend {
 
     @Override
     public Optional<ProvisionedVolume> find(String volumeId) throws CsiException {
-        ClaimId id = claimId(volumeId);
-        Optional<Pool> pool = existing(id.pool());
+        ClaimId id = Claims.id(volumeId);
+        Optional<KnownPools.Pool> pool = known.existing(id.pool());
         if (pool.isEmpty()) {
             return Optional.empty();
         }
         return mounts.with(pool.get().info, files -> {
             files.verify();
-            return claim(files, id).map(record -> volume(pool.get().info, id, record));
+            return Claims.record(files, id).map(record -> Claims.volume(pool.get().info, id, record));
         });
     }
 
     @Override
     public List<ProvisionedVolume> list() throws CsiException {
-        List<ProvisionedVolume> all = new ArrayList<>();
-        for (VolumeInfo info : trusted.allVolumes(trusted.peers())) {
-            if (VolumeMetadata.pool(info.options()) && !holdsNoClaim(info)) {
-                all.addAll(claimsOf(info));
-            }
-        }
-        all.sort(Comparator.comparing(ProvisionedVolume::id));
-        return all;
-    }
-
-    private List<ProvisionedVolume> claimsOf(VolumeInfo info) throws CsiException {
-        return mounts.with(info, files -> {
-            files.verify();
-            List<ProvisionedVolume> claims = new ArrayList<>();
-            // A directory no claim id can name (an operator's copy of a claim, say) is none of ours.
-            files.records().forEach((dir, value) -> value.flatMap(ClaimRecord::parse)
-                    .filter(record -> !record.retained())
-                    .ifPresent(record -> ClaimId.parse(info.name() + "/" + dir)
-                            .ifPresent(id -> claims.add(volume(info, id, record)))));
-            return claims;
-        });
+        return reads.list();
     }
 
     /** How full each shared pool gluster has is now, for metrics. */
     public List<PoolUsage> usage() throws CsiException {
-        List<PoolUsage> usage = new ArrayList<>();
-        for (VolumeInfo info : trusted.allVolumes(trusted.peers())) {
-            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info)) {
-                continue;
-            }
-            usage.add(mounts.with(info, files -> {
-                PoolFiles.Space space = files.space();
-                int claims = 0;
-                long promised = 0;
-                for (Optional<String> value : files.records().values()) {
-                    Optional<ClaimRecord> record = value.flatMap(ClaimRecord::parse).filter(r -> !r.retained());
-                    if (record.isPresent()) {
-                        claims++;
-                        promised += record.get().capacityBytes();
-                    }
-                }
-                return new PoolUsage(info.name(), space.totalBytes(), space.freeBytes(), claims, promised);
-            }));
-        }
-        return usage;
+        return reads.usage();
     }
 
     @Override
     public VolumeHealth health(String volumeId) throws CsiException {
-        ClaimId id = claimId(volumeId);
-        existing(id.pool()).orElseThrow(() -> notFound(id));
-        List<Peer> peers = trusted.peers();
-        VolumeInfo info = trusted.ownPool(peers, id.pool());
-        VolumeHealth pool = info.started() ? trusted.onAnyPeer(peers, cli -> Conditions.of(info,
-                cli.volumeStatus(id.pool()), VolumeWatch.healOf(cli, info))) : Conditions.notStarted(info);
-        return Conditions.ofClaim(id.pool(), pool);
+        ClaimId id = Claims.id(volumeId);
+        known.existing(id.pool()).orElseThrow(() -> Claims.notFound(id));
+        return reads.health(id);
     }
 
     /** Claims' conditions are their pools' (see {@link Layouts}, which asks gluster once for every volume). */
     @Override
     public Map<String, VolumeHealth> healthOf(List<ProvisionedVolume> volumes) throws CsiException {
-        List<Peer> peers = trusted.peers();
-        TrustedPool.Answer<List<VolumeInfo>> infos = trusted.ask(peers, cli -> cli.volumeInfoAll());
-        Map<String, io.converged.gluster.controller.gluster.VolumeStatus> statuses = new HashMap<>();
-        infos.peer().gluster().volumeStatusAll().forEach(s -> statuses.put(s.name(), s));
-        return Conditions.of(volumes, infos.value(), statuses, VolumeWatch.Snapshot.NONE);
+        return reads.healthOf(volumes);
     }
 
     /** The claims of a pool gluster has, as its mount shows them (for the background watch). */
     public List<ProvisionedVolume> claims(VolumeInfo pool) throws CsiException {
-        return claimsOf(pool);
+        return reads.claimsOf(pool);
     }
 
     // ---------------------------------------------------------------- quota repairs
 
     @Override
     public List<String> quotaSuspects() throws CsiException {
-        List<Peer> peers = trusted.peers();
-        List<String> suspects = new ArrayList<>();
-        for (VolumeInfo info : trusted.allVolumes(peers)) {
-            if (!VolumeMetadata.pool(info.options()) || holdsNoClaim(info) || !info.started()) {
-                continue;
-            }
-            List<ProvisionedVolume> claims = claimsOf(info);
-            if (claims.isEmpty()) {
-                continue;
-            }
-            if (ClaimLimits.poolProblem(info).isPresent()) {
-                suspects.add(claims.get(0).id());
-                continue;
-            }
-            Map<String, Long> shown = limits.shown(peers, info.name(), claims);
-            for (ProvisionedVolume claim : claims) {
-                Long limit = shown.get("/" + claim.directory());
-                if (limit == null || limit != claim.capacityBytes()) {
-                    suspects.add(claim.id());
-                }
-            }
-        }
-        return suspects;
+        return reads.quotaSuspects(limits);
     }
 
     @Override
     public Optional<String> repairQuota(String volumeId) throws CsiException {
-        ClaimId id = claimId(volumeId);
-        Optional<Pool> pool = existing(id.pool());
+        ClaimId id = Claims.id(volumeId);
+        Optional<KnownPools.Pool> pool = known.existing(id.pool());
         if (pool.isEmpty()) {
             return Optional.empty();
         }
@@ -547,10 +353,10 @@ public final class PoolClaims implements VolumeBackend {
             limits.repairPool(peers, info);
             repaired.add("shared pool " + id.pool() + ": " + poolProblem.get());
         }
-        Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> claim(files, id));
+        Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> Claims.record(files, id));
         if (record.isPresent()) {
             long bytes = record.get().capacityBytes();
-            Long shown = limits.shown(peers, id.pool(), List.of(volume(info, id, record.get())))
+            Long shown = limits.shown(peers, id.pool(), List.of(Claims.volume(info, id, record.get())))
                     .get("/" + id.directory());
             if (shown == null || shown != bytes) {
                 limit(pool.get(), id, bytes);
@@ -568,7 +374,7 @@ public final class PoolClaims implements VolumeBackend {
     @Override
     public long largestPlaceable(StorageClassParameters parameters) throws CsiException {
         String name = parameters.pool().orElseThrow();
-        Optional<Pool> pool = existing(name);
+        Optional<KnownPools.Pool> pool = known.existing(name);
         if (pool.isPresent()) {
             return mounts.with(pool.get().info, files -> files.space().freeBytes());
         }
@@ -583,66 +389,9 @@ public final class PoolClaims implements VolumeBackend {
 
     // ---------------------------------------------------------------- helpers
 
-    private static ClaimId claimId(String volumeId) throws CsiException {
-        return ClaimId.parse(volumeId).orElseThrow(() -> CsiException.notFound("no claim has the id '" + volumeId
-                + "'"));
-    }
-
-    private static CsiException notFound(ClaimId id) {
-        return CsiException.notFound("claim " + id + " does not exist");
-    }
-
-    /** The live claim's record: empty when the directory is missing, unrecorded or retained. */
-    private static Optional<ClaimRecord> claim(PoolFiles files, ClaimId id) throws CsiException {
-        return files.read(id.directory()).record().flatMap(ClaimRecord::parse).filter(r -> !r.retained());
-    }
-
-    private static ProvisionedVolume volume(VolumeInfo pool, ClaimId id, ClaimRecord record) {
-        List<ProvisionedVolume.Brick> bricks = pool.bricks().stream()
-                .map(b -> new ProvisionedVolume.Brick(b.host(), b.path())).toList();
-        return new ProvisionedVolume(id.toString(), record.requestName(), record.capacityBytes(), pool.replicaCount(),
-                pool.arbiterCount() > 0, bricks, VolumeMetadata.brickRoot(pool.options()), record.gid(),
-                record.onDelete(), record.pvcName(), record.pvcNamespace(), pool.started(), Optional.of(pool.name()));
-    }
-
     private void step(Step step, ClaimId id) throws CsiException {
-        try {
-            listener.completed(step, id.toString());
-        } catch (CsiException e) {
-            throw e;
-        } catch (Exception e) {
-            throw CsiException.internal("after " + step + " of " + id + ": " + e.getMessage(), e);
-        }
+        Claims.step(listener, step, id);
     }
 
-    /** Purges, in the background, whatever deleted claims of the pool wait in its trash. */
-    private void purgeLater(Pool pool) {
-        purger.execute(() -> {
-            try {
-                mounts.with(pool.info, files -> {
-                    files.verify();
-                    for (String name : files.listAside(TRASH)) {
-                        files.removeAside(TRASH, name);
-                        LOG.info("purged " + TRASH + "/" + name + " of shared pool " + pool.info.name());
-                    }
-                    return null;
-                });
-            } catch (CsiException | RuntimeException e) {
-                LOG.warning("cannot purge the trash of shared pool " + pool.info.name() + ": " + e.getMessage());
-            }
-        });
-    }
 
-    private void purgeLater(Pool pool, PoolFiles files, String name) {
-        purger.execute(() -> {
-            try {
-                files.verify();
-                files.removeAside(TRASH, name);
-                LOG.fine("purged " + TRASH + "/" + name + " of shared pool " + pool.info.name());
-            } catch (CsiException | RuntimeException e) {
-                LOG.warning("cannot purge " + TRASH + "/" + name + " of shared pool " + pool.info.name() + " now ("
-                        + e.getMessage() + "); it is purged when the controller next starts");
-            }
-        });
-    }
 }
