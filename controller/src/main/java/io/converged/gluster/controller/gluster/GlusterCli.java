@@ -228,13 +228,6 @@ public final class GlusterCli {
                 GlusterNames.requirePath(path), Long.toString(bytes)));
     }
 
-    /** How a limit is read back after {@code limit-usage}. */
-    @FunctionalInterface
-    public interface LimitReader {
-        /** The hard limit gluster shows on the path (empty inside when none); empty when this way cannot tell. */
-        Optional<OptionalLong> hardLimit(String volume, String path) throws GlusterException;
-    }
-
     /** {@link #setQuotaLimit(String, String, long, LimitReader)}, read back with {@link #listedHardLimit}. */
     public void setQuotaLimit(String volume, String path, long bytes) throws GlusterException {
         setQuotaLimit(volume, path, bytes, this::listedHardLimit);
@@ -338,11 +331,6 @@ public final class GlusterCli {
 
     // ---------------------------------------------------------------- heal
 
-    /** Where Debian and the RPM builds put glfsheal, the program behind {@code volume heal V info}. */
-    static final List<String> GLFSHEAL = List.of("/usr/lib/x86_64-linux-gnu/glusterfs/glfsheal",
-            "/usr/lib/aarch64-linux-gnu/glusterfs/glfsheal", "/usr/libexec/glusterfs/glfsheal",
-            "/usr/lib/glusterfs/glfsheal");
-
     /**
      * {@code volume heal V info summary}: each brick's heal backlog and split-brain entries. The volume
      * must be a started replicated one. The CLI runs glfsheal against the default glusterd socket and
@@ -356,20 +344,7 @@ public final class GlusterCli {
         if (socket.isEmpty()) {
             return GlusterXml.healSummary(volume, execute(List.of("volume", "heal", volume, "info", "summary")));
         }
-        String glfsheal = GLFSHEAL.stream().filter(p -> java.nio.file.Files.isExecutable(Path.of(p))).findFirst()
-                .orElse(GLFSHEAL.get(0));
-        String command = "glfsheal " + volume + " info-summary";
-        CommandResult result;
-        try {
-            result = runner.run(List.of(glfsheal, volume, "info-summary", "glusterd-sock", socket.get()), timeout);
-        } catch (CommandException e) {
-            throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on "
-                    + runner.describe() + ": " + e.getMessage(), e);
-        }
-        if (HealText.isSummary(result.stdout())) {
-            return HealText.parse(volume, result.stdout());
-        }
-        throw GlusterErrors.classify(result.message(), 0, command + " (exit " + result.exitCode() + ")");
+        return GlfsHeal.summary(runner, socket.get(), volume, timeout);
     }
 
     // ---------------------------------------------------------------- running
@@ -417,17 +392,6 @@ public final class GlusterCli {
             throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on " + runner.describe()
                     + ": " + e.getMessage(), e);
         }
-        if (GlusterXml.isXml(result.stdout())) {
-            GlusterXml.Envelope envelope = GlusterXml.parse(result.stdout());
-            if (envelope.succeeded()) {
-                return envelope;
-            }
-            String said = envelope.opErrstr().isBlank() ? envelope.output() : envelope.opErrstr();
-            throw GlusterErrors.classify(said, envelope.opErrno(), command);
-        }
-        if (!result.succeeded()) {
-            throw GlusterErrors.classify(result.message(), 0, command + " (exit " + result.exitCode() + ")");
-        }
-        throw new GlusterException(GlusterException.Kind.OTHER, command + ": no XML answer: " + result.message(), 0);
+        return GlusterErrors.answer(result, command);
     }
 }

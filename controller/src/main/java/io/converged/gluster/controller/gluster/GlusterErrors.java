@@ -1,5 +1,6 @@
 package io.converged.gluster.controller.gluster;
 
+import io.converged.gluster.csi.exec.CommandResult;
 import java.util.Locale;
 
 /** Turns gluster's error text (opErrstr, or the CLI's own output) into a typed exception. */
@@ -76,5 +77,24 @@ public final class GlusterErrors {
             return GlusterException.Kind.QUOTA_DISABLED;
         }
         return GlusterException.Kind.OTHER;
+    }
+
+    /**
+     * What one {@code gluster ... --xml} run answered: its envelope when it succeeded; otherwise the
+     * failure, classified from gluster's own words (opErrstr, or the output, or stderr).
+     */
+    static GlusterXml.Envelope answer(CommandResult result, String command) throws GlusterException {
+        if (GlusterXml.isXml(result.stdout())) {
+            GlusterXml.Envelope envelope = GlusterXml.parse(result.stdout());
+            if (envelope.succeeded()) {
+                return envelope;
+            }
+            String said = envelope.opErrstr().isBlank() ? envelope.output() : envelope.opErrstr();
+            throw classify(said, envelope.opErrno(), command);
+        }
+        if (!result.succeeded()) {
+            throw classify(result.message(), 0, command + " (exit " + result.exitCode() + ")");
+        }
+        throw new GlusterException(GlusterException.Kind.OTHER, command + ": no XML answer: " + result.message(), 0);
     }
 }

@@ -22,11 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,6 +48,7 @@ public final class BrickMoves {
     private final Step.Listener listener;
     private final DisconnectTracker tracker;
     private final Consumer<String> detached;
+    private final MoveFacts facts;
 
     /**
      * @param locks the CSI service's per-volume locks: a move and a CSI call never work on one volume
@@ -66,6 +65,7 @@ public final class BrickMoves {
         this.listener = listener;
         this.tracker = tracker;
         this.detached = detached;
+        this.facts = new MoveFacts(trusted);
     }
 
     /** A member of the pool as the admin API shows it. */
@@ -105,24 +105,24 @@ public final class BrickMoves {
         PoolView view = look();
         Member old = view.member(peer);
         Optional<String> wanted = wanted(view, to);
-        Map<String, VolumeStatus> statuses = statuses(view);
+        Map<String, VolumeStatus> statuses = facts.statuses(view);
         Map<String, List<Candidate>> candidates = new HashMap<>();
         List<Move> moves = new ArrayList<>();
         for (VolumeInfo info : view.volumes().stream().sorted(Comparator.comparing(VolumeInfo::name)).toList()) {
             List<Brick> on = info.bricks().stream().filter(old::holds).toList();
             if (on.isEmpty()) {
-                moved(info, old).ifPresent(moves::add);
+                MoveFacts.moved(info, old).ifPresent(moves::add);
                 continue;
             }
             if (on.size() > 1) {
-                moves.add(refused(info, on.get(0), Status.Code.FAILED_PRECONDITION, "volume " + info.name()
+                moves.add(MoveFacts.refused(info, on.get(0), Status.Code.FAILED_PRECONDITION, "volume " + info.name()
                         + " has " + on.size() + " bricks on peer " + old.address() + "; move them by hand"));
                 continue;
             }
             Brick brick = on.get(0);
-            MovePolicy.Decision decision = decide(view, info, brick, old, statuses, candidates, wanted, mode);
+            MovePolicy.Decision decision = facts.decide(view, info, brick, old, statuses, candidates, wanted, mode);
             if (decision instanceof MovePolicy.Refuse refuse) {
-                moves.add(refused(info, brick, refuse.code(), refuse.reason()));
+                moves.add(MoveFacts.refused(info, brick, refuse.code(), refuse.reason()));
             } else {
                 Peer target = peerNamed(view, ((MovePolicy.Go) decision).target().peer());
                 moves.add(new Move(info.name(), MovePolicy.kind(info), Move.State.PENDING, brick.name(),
@@ -150,8 +150,8 @@ public final class BrickMoves {
                     + " does not exist"));
             List<Brick> on = info.bricks().stream().filter(old::holds).toList();
             if (on.isEmpty()) {
-                Move done = moved(info, old).orElseThrow(() -> CsiException.failedPrecondition("volume " + volume
-                        + " has no brick on peer " + old.address()));
+                Move done = MoveFacts.moved(info, old).orElseThrow(() -> CsiException.failedPrecondition("volume "
+                        + volume + " has no brick on peer " + old.address()));
                 return new MoveResult(done, true, since(start));
             }
             if (on.size() > 1) {
@@ -161,7 +161,7 @@ public final class BrickMoves {
             Brick brick = on.get(0);
             Optional<MoveRecord> record = MoveRecord.of(info.options())
                     .filter(r -> r.fromBrick().equals(brick.name()));
-            Map<String, VolumeStatus> statuses = statuses(view, volume);
+            Map<String, VolumeStatus> statuses = facts.statuses(view, volume);
             Map<String, List<Candidate>> candidates = new HashMap<>();
             Optional<String> wanted = wanted(view, to);
             MovePolicy.Decision decision = null;
@@ -171,11 +171,11 @@ public final class BrickMoves {
                         .filter(p -> p.address().equals(MoveRecord.host(record.get().toBrick())))
                         .map(Peer::name).findFirst();
                 if (recorded.isPresent()) {
-                    decision = decide(view, info, brick, old, statuses, candidates, recorded, mode);
+                    decision = facts.decide(view, info, brick, old, statuses, candidates, recorded, mode);
                 }
             }
             if (!(decision instanceof MovePolicy.Go)) {
-                decision = decide(view, info, brick, old, statuses, candidates, wanted, mode);
+                decision = facts.decide(view, info, brick, old, statuses, candidates, wanted, mode);
             }
             if (decision instanceof MovePolicy.Refuse refuse) {
                 throw new CsiException(refuse.code(), refuse.reason());
@@ -359,27 +359,6 @@ public final class BrickMoves {
                 tracker.disconnectedFor(m.uuid()));
     }
 
-    /** The brick an earlier move took off the peer, as the volume records it, when the volume now has the new one. */
-    private static Optional<Move> moved(VolumeInfo info, Member old) {
-        Optional<MoveRecord> record = MoveRecord.of(info.options());
-        if (record.isEmpty() || !old.hostnames().contains(MoveRecord.host(record.get().fromBrick()))) {
-            return Optional.empty();
-        }
-        boolean hasNew = info.bricks().stream().anyMatch(b -> b.name().equals(record.get().toBrick()));
-        boolean hasOld = info.bricks().stream().anyMatch(b -> b.name().equals(record.get().fromBrick()));
-        if (!hasNew || hasOld) {
-            return Optional.empty();
-        }
-        return Optional.of(new Move(info.name(), MovePolicy.kind(info), Move.State.MOVED, record.get().fromBrick(),
-                MoveRecord.host(record.get().toBrick()), record.get().toBrick(), "", Status.Code.OK,
-                info.replicaCount(), info.arbiterCount() > 0));
-    }
-
-    private static Move refused(VolumeInfo info, Brick brick, Status.Code code, String reason) {
-        return new Move(info.name(), MovePolicy.kind(info), Move.State.REFUSED, brick.name(), "", "", reason, code,
-                info.replicaCount(), info.arbiterCount() > 0);
-    }
-
     /** The discovered peer an operator's name for the target means. */
     private static Optional<String> wanted(PoolView view, Optional<String> to) throws CsiException {
         if (to.isEmpty()) {
@@ -393,84 +372,6 @@ public final class BrickMoves {
                     + " discover it (no peer pod, or not in the peers file), so it cannot carve a brick there");
         }
         return Optional.of(member.peer().or(() -> discovered).get().name());
-    }
-
-    private MovePolicy.Decision decide(PoolView view, VolumeInfo info, Brick brick, Member old,
-            Map<String, VolumeStatus> statuses, Map<String, List<Candidate>> candidates, Optional<String> wanted,
-            MoveMode mode) throws CsiException {
-        String leaving = old.peer().map(Peer::name).orElse(old.address());
-        if (MovePolicy.kind(info) == Move.Kind.FOREIGN || !info.started()) {
-            return MovePolicy.decide(new MovePolicy.Facts(info, brick, Set.of(), List.of(), Map.of(), leaving, wanted,
-                    mode, 0));
-        }
-        String root = VolumeMetadata.brickRoot(info.options());
-        List<Candidate> known = candidates.get(root);
-        if (known == null) {
-            // The peer that spoke for the pool first: placement asks its pool list who is connected.
-            List<Peer> answeringFirst = new ArrayList<>(List.of(view.answering()));
-            view.discovered().stream().filter(p -> !p.equals(view.answering())).forEach(answeringFirst::add);
-            known = trusted.candidates(answeringFirst, root);
-            candidates.put(root, known);
-        }
-        Map<String, Candidate> byAddress = new HashMap<>();
-        for (Peer p : view.discovered()) {
-            known.stream().filter(c -> c.peer().equals(p.name())).findFirst().ifPresent(c -> byAddress.put(p.address(),
-                    c));
-        }
-        Set<String> online = new HashSet<>();
-        VolumeStatus status = statuses.get(info.name());
-        if (status != null) {
-            info.bricks().stream().filter(status::online).map(Brick::name).forEach(online::add);
-        }
-        long bytes = MovePolicy.kind(info) == Move.Kind.POOL ? usedBytes(view, info, online, brick)
-                : VolumeMetadata.capacity(info.options());
-        return MovePolicy.decide(new MovePolicy.Facts(info, brick, online, known, byAddress, leaving, wanted, mode,
-                bytes));
-    }
-
-    /**
-     * A shared pool's brick needs the room its data takes: measured with {@code du} on a brick that
-     * holds data and is online (0, with a warning, when none can be measured).
-     */
-    private static long usedBytes(PoolView view, VolumeInfo info, Set<String> online, Brick leaving) {
-        for (Brick b : info.bricks()) {
-            if (b.arbiter() || b.name().equals(leaving.name()) || !online.contains(b.name())) {
-                continue;
-            }
-            Optional<Peer> peer = view.memberOf(b).flatMap(Member::peer);
-            if (peer.isEmpty()) {
-                continue;
-            }
-            try {
-                CommandResult du = peer.get().runner().run(List.of("du", "-s", "-x", "-B1", "--", b.path()),
-                        COMMAND_TIMEOUT);
-                if (du.succeeded()) {
-                    return Long.parseLong(du.stdout().strip().split("\\s+")[0]);
-                }
-            } catch (CommandException | NumberFormatException e) {
-                LOG.fine("cannot measure " + b.name() + ": " + e.getMessage());
-            }
-        }
-        LOG.warning("cannot measure the data of shared pool " + info.name() + "; placing its brick without a size");
-        return 0;
-    }
-
-    /** Volume status of every started volume, by name (one call). */
-    private Map<String, VolumeStatus> statuses(PoolView view) throws CsiException {
-        Map<String, VolumeStatus> statuses = new HashMap<>();
-        if (view.volumes().stream().anyMatch(VolumeInfo::started)) {
-            trusted.onAnyPeer(List.of(view.answering()), GlusterCli::volumeStatusAll)
-                    .forEach(s -> statuses.put(s.name(), s));
-        }
-        return statuses;
-    }
-
-    private Map<String, VolumeStatus> statuses(PoolView view, String volume) throws CsiException {
-        Map<String, VolumeStatus> statuses = new HashMap<>();
-        if (view.volume(volume).map(VolumeInfo::started).orElse(false)) {
-            statuses.put(volume, trusted.onAnyPeer(List.of(view.answering()), cli -> cli.volumeStatus(volume)));
-        }
-        return statuses;
     }
 
     private static Peer peerNamed(PoolView view, String name) {
