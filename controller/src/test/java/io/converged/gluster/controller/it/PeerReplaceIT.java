@@ -84,11 +84,7 @@ class PeerReplaceIT {
     private static final long FILE_BYTES = Long.getLong("peers.it.fileMiB", 1) * MIB;
     private static final Duration HEAL_LIMIT = Duration.ofSeconds(Long.getLong("peers.it.healSeconds", 90));
     private static final String QUOTAD_SOCKET = "/var/run/gluster/quotad.socket";
-    private static final VolumeCapability RWX = VolumeCapability.newBuilder()
-            .setMount(VolumeCapability.MountVolume.getDefaultInstance())
-            .setAccessMode(VolumeCapability.AccessMode.newBuilder()
-                    .setMode(VolumeCapability.AccessMode.Mode.MULTI_NODE_MULTI_WRITER))
-            .build();
+    private static final VolumeCapability RWX = ControllerIT.RWX;
 
     @TempDir
     static Path dir;
