@@ -3,6 +3,7 @@ package io.converged.gluster.controller.gluster;
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
+import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -387,7 +388,7 @@ public final class GlusterCli {
         String command = "gluster " + String.join(" ", args);
         CommandResult result;
         try {
-            result = runner.run(argv, timeout);
+            result = runner.run(argv, GlusterCliEnvironment.VARIABLES, timeout);
         } catch (CommandException e) {
             throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on " + runner.describe()
                     + ": " + e.getMessage(), e);

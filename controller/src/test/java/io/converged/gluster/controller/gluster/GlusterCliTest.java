@@ -8,6 +8,7 @@ import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import io.converged.gluster.csi.exec.CommandTimeoutException;
+import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ class GlusterCliTest {
     static final class ScriptedRunner implements CommandRunner {
         final Deque<Object> answers = new ArrayDeque<>();
         final List<List<String>> calls = new ArrayList<>();
+        final List<Map<String, String>> environments = new ArrayList<>();
 
         ScriptedRunner answer(String stdout) {
             answers.add(new CommandResult(List.of("x"), 0, stdout, "", Duration.ZERO));
@@ -53,6 +55,13 @@ class GlusterCliTest {
         ScriptedRunner raise(CommandException e) {
             answers.add(e);
             return this;
+        }
+
+        @Override
+        public CommandResult run(List<String> argv, Map<String, String> environment, Duration timeout)
+                throws CommandException {
+            environments.add(environment);
+            return run(argv, timeout);
         }
 
         @Override
@@ -78,6 +87,18 @@ class GlusterCliTest {
 
     private GlusterCli cli(ScriptedRunner runner, RetryPolicy policy) {
         return new GlusterCli(runner, PREFIX, policy, Duration.ofSeconds(5), slept::add, new Random(7));
+    }
+
+    @Test
+    void everyCallRunsWithGeoReplicationsPythonProbeAnsweredByTrue() throws Exception {
+        ScriptedRunner runner = new ScriptedRunner().answer(LIMIT_SET)
+                .answer(GlusterXmlTest.resource("quota-list-nolimit.xml")).answer(LIMIT_SET).answer(LISTED_64_MIB);
+
+        cli(runner, RetryPolicy.NONE).setQuotaLimit("v", "/", 64L * 1024 * 1024);
+
+        assertThat(runner.environments).hasSize(4).allSatisfy(env -> assertThat(env)
+                .containsExactlyEntriesOf(Map.of("PYTHON", "/bin/true")).isEqualTo(GlusterCliEnvironment.VARIABLES));
+        assertThat(runner.calls).allSatisfy(argv -> assertThat(argv).startsWith("gluster", "--mode=script"));
     }
 
     @Test

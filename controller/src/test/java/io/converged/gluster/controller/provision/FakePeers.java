@@ -294,6 +294,13 @@ final class FakePeers implements PeerSource {
             this.peer = peer;
         }
 
+        /** A fake peer's answers do not depend on the environment (the CLI's gsyncd probe is not modelled). */
+        @Override
+        public CommandResult run(List<String> argv, Map<String, String> environment, Duration timeout)
+                throws CommandException {
+            return run(argv, timeout);
+        }
+
         @Override
         public CommandResult run(List<String> argv, Duration timeout) throws CommandException {
             argvs.get(peer).add(List.copyOf(argv));

@@ -29,6 +29,12 @@ public final class LocalCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(List<String> argv, Duration timeout) throws CommandException {
+        return run(argv, Map.of(), timeout);
+    }
+
+    /** Sets the variables on the process itself, with no {@code env} in between. */
+    @Override
+    public CommandResult run(List<String> argv, Map<String, String> extra, Duration timeout) throws CommandException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -43,6 +49,7 @@ public final class LocalCommandRunner implements CommandRunner {
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile());
             builder.environment().putAll(environment);
+            builder.environment().putAll(extra);
             Process process;
             try {
                 process = builder.start();

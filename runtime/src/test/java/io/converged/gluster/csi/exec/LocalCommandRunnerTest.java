@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,43 @@ class LocalCommandRunnerTest {
     @Test
     void environmentIsPassed() throws CommandException {
         assertThat(runner.run(List.of("printenv", "GREETING"), Duration.ofSeconds(10)).stdout()).isEqualTo("hello\n");
+    }
+
+    @Test
+    void aCallsOwnVariablesAreAddedToTheRunnersAndWinOverThem() throws CommandException {
+        LocalCommandRunner runner = new LocalCommandRunner(Map.of("GCSI_A", "runner", "GCSI_B", "runner"));
+
+        CommandResult result = runner.run(List.of("sh", "-c", "echo $GCSI_A $GCSI_B"),
+                Map.of("GCSI_B", "call"), Duration.ofSeconds(10));
+
+        assertThat(result.stdout()).isEqualTo("runner call\n");
+        assertThat(result.argv()).containsExactly("sh", "-c", "echo $GCSI_A $GCSI_B");
+    }
+
+    @Test
+    void aRunnerThatCannotSetVariablesRunsTheCommandThroughEnv() throws CommandException {
+        List<List<String>> seen = new ArrayList<>();
+        CommandRunner remote = new CommandRunner() {
+            @Override
+            public CommandResult run(List<String> argv, Duration timeout) {
+                seen.add(argv);
+                return new CommandResult(argv, 0, "", "", Duration.ZERO);
+            }
+
+            @Override
+            public String describe() {
+                return "remote";
+            }
+        };
+
+        remote.run(List.of("gluster", "volume", "list"), Map.of("PYTHON", "/bin/true", "A", "1"),
+                Duration.ofSeconds(1));
+        remote.run(List.of("ls"), Map.of(), Duration.ofSeconds(1));
+
+        assertThat(seen).containsExactly(List.of("env", "A=1", "PYTHON=/bin/true", "gluster", "volume", "list"),
+                List.of("ls"));
+        assertThatThrownBy(() -> remote.run(List.of("ls"), Map.of("-i", "x"), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.converged.gluster.csi.testing;
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
+import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -314,7 +315,11 @@ public final class LocalGlusterPool implements AutoCloseable {
             }
             argv.add(arg);
         }
-        return run(argv, CLI_TIMEOUT);
+        try {
+            return runner.run(argv, GlusterCliEnvironment.VARIABLES, CLI_TIMEOUT);
+        } catch (CommandException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** Probes every other peer from peer 1 and waits until each peer sees all others Connected. */

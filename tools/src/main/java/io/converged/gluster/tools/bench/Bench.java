@@ -479,6 +479,13 @@ public final class Bench implements Callable<Integer> {
         }
         report.add(new Row("raw steps", "one read-only gluster CLI call (pool list)", "", Report.millis(
                 Stats.median(reads)), "", "", ""));
+        RawGluster asDriver = raw.asTheDriverRunsIt();
+        List<Double> driverReads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            driverReads.add(millis(() -> asDriver.gluster(List.of("pool", "list"))));
+        }
+        report.add(new Row("raw steps", "  the same, started as the driver starts the CLI (no geo-replication probe)",
+                "", Report.millis(Stats.median(driverReads)), "", "", ""));
     }
 
     /** Lets the pool be idle for --settle seconds before the next measured call. */

@@ -3,6 +3,7 @@ package io.converged.gluster.tools.bench;
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
+import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,8 @@ final class RawGluster {
     private final List<String> peers;
     private final List<String> brickRoots;
     private final List<String> cli;
+    /** Added to each CLI call's environment: none as an operator types it, or the driver's. */
+    private final Map<String, String> environment;
     private final AtomicInteger lockRetries = new AtomicInteger();
     /** Milliseconds per step name ("volume start", "mkdir x3", ...), over every volume of the run. */
     private final Map<String, List<Double>> steps = new ConcurrentHashMap<>();
@@ -39,10 +42,26 @@ final class RawGluster {
      * @param cliLog the CLI's log file
      */
     RawGluster(CommandRunner runner, List<String> peers, List<String> brickRoots, String socket, String cliLog) {
+        this(runner, peers, brickRoots, List.of("gluster", "--mode=script", "--glusterd-sock=" + socket,
+                "--log-file=" + cliLog), Map.of());
+    }
+
+    private RawGluster(CommandRunner runner, List<String> peers, List<String> brickRoots, List<String> cli,
+            Map<String, String> environment) {
         this.runner = runner;
         this.peers = List.copyOf(peers);
         this.brickRoots = List.copyOf(brickRoots);
-        this.cli = List.of("gluster", "--mode=script", "--glusterd-sock=" + socket, "--log-file=" + cliLog);
+        this.cli = cli;
+        this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * The same commands with the CLI started as the driver starts it ({@link GlusterCliEnvironment}: no
+     * python to ask whether geo-replication is installed), to tell the driver's own cost from what it
+     * saves on every CLI call. Its steps are its own.
+     */
+    RawGluster asTheDriverRunsIt() {
+        return new RawGluster(runner, peers, brickRoots, cli, GlusterCliEnvironment.VARIABLES);
     }
 
     int lockRetries() {
@@ -144,7 +163,7 @@ final class RawGluster {
         List<String> argv = new ArrayList<>(cli);
         argv.addAll(args);
         for (int attempt = 1;; attempt++) {
-            CommandResult result = runner.run(argv, TIMEOUT);
+            CommandResult result = runner.run(argv, environment, TIMEOUT);
             if (result.succeeded()) {
                 return result;
             }
