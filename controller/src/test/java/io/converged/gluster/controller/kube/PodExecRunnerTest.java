@@ -43,6 +43,21 @@ class PodExecRunnerTest {
     }
 
     @Test
+    void aCallsEnvironmentReachesThePodThroughEnvInTheExecsCommand() throws Exception {
+        running("peer-env");
+        server.expect().get().withPath("/api/v1/namespaces/" + NS + "/pods/peer-env/exec?command=env"
+                + "&command=PYTHON%3D%2Fbin%2Ftrue&command=gluster&command=volume&command=list&container=glusterfs"
+                + "&stdout=true&stderr=true").andUpgradeToWebSocket()
+                .open(new OutputStreamMessage("vol-a\n"), new StatusStreamMessage(0)).done().always();
+
+        CommandResult result = runner("peer-env").run(ARGV, Map.of("PYTHON", "/bin/true"), TIMEOUT);
+
+        assertThat(result.succeeded()).isTrue();
+        assertThat(result.stdout()).isEqualTo("vol-a\n");
+        assertThat(result.argv()).containsExactly("env", "PYTHON=/bin/true", "gluster", "volume", "list");
+    }
+
+    @Test
     void aNonZeroExitIsReportedAsSuchNeverAsSuccess() throws Exception {
         running("peer-fail");
         exec("peer-fail", new ErrorStreamMessage("Connection failed. Please check if gluster daemon is operational.\n"),
