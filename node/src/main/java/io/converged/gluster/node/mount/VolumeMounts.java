@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,11 +17,10 @@ import java.util.Optional;
  * calls for one volume; this class holds no state besides the mounts and the records on disk.
  */
 public final class VolumeMounts {
-    private static final int MAX_STACKED = 5;
-
     private final Mounter mounter;
     private final StageRecords records;
     private final DeadClients deadClients;
+    private final MountHealing healing;
 
     public VolumeMounts(Mounter mounter, StageRecords records) {
         this(mounter, records, DeadClients.uncounted());
@@ -32,6 +30,7 @@ public final class VolumeMounts {
         this.mounter = mounter;
         this.records = records;
         this.deadClients = deadClients;
+        this.healing = new MountHealing(mounter, records, deadClients);
     }
 
     /** Usage of a volume's mount, and whether it was found abnormal (and why, and what was done). */
@@ -75,12 +74,12 @@ public final class VolumeMounts {
                         + mount.options() + "]");
             }
             saveIfChanged(known, wanted);
-            if (!alive(staging)) {
-                heal(wanted);
+            if (!healing.alive(staging)) {
+                healing.heal(wanted);
             }
             return;
         }
-        mountGluster(mount, staging);
+        healing.mountGluster(mount, staging);
         saveIfChanged(known, wanted);
     }
 
@@ -111,20 +110,11 @@ public final class VolumeMounts {
                 saveTarget(record, target, readOnly);
                 return;
             }
-            unmountStaleBind(existing.get(), staged, target);
+            healing.unmountStaleBind(existing.get(), staged, target);
         }
-        createDirectories(target);
+        MountHealing.createDirectories(target);
         mounter.bind(staging, target, readOnly);
         saveTarget(record, target, readOnly);
-    }
-
-    private void unmountStaleBind(MountPoint existing, MountPoint staged, Path target) throws MountException {
-        boolean sameVolume = existing.isGluster() && existing.glusterPath().equals(staged.glusterPath());
-        if (!sameVolume || alive(target)) {
-            throw new MountException(MountException.Reason.CONFLICT, target + " already holds another mount: "
-                    + existing.source() + " (" + existing.fsType() + ")");
-        }
-        mounter.unmount(target);
     }
 
     private static String mode(boolean readOnly) {
@@ -141,14 +131,14 @@ public final class VolumeMounts {
     private MountPoint liveStagingMount(String volumeId, Path staging, Optional<StageRecord> record,
             MountTable table) throws MountException {
         Optional<MountPoint> current = table.at(staging);
-        if (current.isPresent() && current.get().isGluster() && alive(staging)) {
+        if (current.isPresent() && current.get().isGluster() && healing.alive(staging)) {
             return current.get();
         }
         if (record.isEmpty()) {
             throw new MountException(MountException.Reason.NOT_STAGED, "volume " + volumeId + " is not staged at "
                     + staging + (current.isPresent() ? " (the mount there is not a live gluster mount)" : ""));
         }
-        heal(record.get());
+        healing.heal(record.get());
         return mounter.mounts().at(staging).orElseThrow(() -> new MountException(MountException.Reason.FAILED,
                 "volume " + volumeId + " was remounted at " + staging + " but the mount is not there"));
     }
@@ -227,7 +217,7 @@ public final class VolumeMounts {
             return new Usage(Optional.empty(), true, problem + "; no stage record to heal it from");
         }
         try {
-            HealReport report = heal(record.get());
+            HealReport report = healing.heal(record.get());
             return new Usage(Optional.of(mounter.statfs(path)), true, problem + "; healed: " + report.describe()
                     + deadClients.staleReason(path).map(reason -> "; " + reason).orElse(""));
         } catch (MountException e) {
@@ -237,108 +227,16 @@ public final class VolumeMounts {
 
     /**
      * Makes a staged volume whole again: remounts the staging path when its FUSE client is dead or
-     * the mount is gone, then re-binds every recorded target that no longer shows the live mount.
-     * Targets whose directory vanished are forgotten. A dead client is reported to {@link DeadClients}
-     * with the targets still on its mount. Does nothing to a healthy volume.
+     * the mount is gone, then re-binds every recorded target that no longer shows the live mount
+     * (see {@link MountHealing}). Does nothing to a healthy volume.
      */
     public HealReport heal(StageRecord record) throws MountException {
-        Path staging = record.stagingPath();
-        boolean remounted = false;
-        Optional<MountPoint> staged = mounter.mounts().at(staging);
-        boolean dead = staged.isPresent() && !alive(staging);
-        if (dead) {
-            deadClients.died(record, targetsOnDeadMount(record));
-        }
-        for (int i = 0; i < MAX_STACKED && dead; i++) {
-            mounter.unmountGluster(staging);
-            staged = mounter.mounts().at(staging);
-            dead = staged.isPresent() && !alive(staging);
-        }
-        if (staged.isEmpty()) {
-            mountGluster(record.mount(), staging);
-            remounted = true;
-            staged = mounter.mounts().at(staging);
-        }
-        if (staged.isEmpty() || !staged.get().isGluster()) {
-            throw new MountException(MountException.Reason.FAILED, "cannot heal volume " + record.volumeId() + ": "
-                    + staging + " is not a gluster mount after remounting");
-        }
-        return rebindTargets(record, staged.get(), remounted);
-    }
-
-    /** The recorded targets whose mount fails with "not connected": binds of the dead staging mount. */
-    private List<Path> targetsOnDeadMount(StageRecord record) throws MountException {
-        MountTable table = mounter.mounts();
-        List<Path> dead = new ArrayList<>();
-        for (Path target : record.targets().keySet()) {
-            if (table.at(target).isPresent()) {
-                try {
-                    mounter.probe(target);
-                } catch (MountException e) {
-                    if (e.reason() == MountException.Reason.NOT_CONNECTED) {
-                        dead.add(target);
-                    }
-                }
-            }
-        }
-        return dead;
-    }
-
-    private HealReport rebindTargets(StageRecord record, MountPoint staged, boolean remounted) throws MountException {
-        MountTable table = mounter.mounts();
-        List<Path> rebound = new ArrayList<>();
-        List<Path> dropped = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        for (Map.Entry<Path, Boolean> entry : record.targets().entrySet()) {
-            Path target = entry.getKey();
-            Optional<MountPoint> current = table.at(target);
-            if (current.isPresent() && current.get().sameFilesystemAs(staged)) {
-                continue;
-            }
-            try {
-                if (current.isPresent()) {
-                    unmountStaleBind(current.get(), staged, target);
-                }
-                if (Files.isDirectory(target)) {
-                    mounter.bind(record.stagingPath(), target, entry.getValue());
-                    rebound.add(target);
-                } else {
-                    dropped.add(target);
-                }
-            } catch (MountException e) {
-                failures.add(e.getMessage());
-            }
-        }
-        StageRecord updated = record;
-        for (Path target : dropped) {
-            updated = updated.withoutTarget(target);
-        }
-        if (!dropped.isEmpty()) {
-            records.save(updated);
-        }
-        if (!failures.isEmpty()) {
-            throw new MountException(MountException.Reason.FAILED, "volume " + record.volumeId()
-                    + ": cannot re-bind targets: " + String.join("; ", failures));
-        }
-        return new HealReport(record.volumeId(), remounted, rebound, dropped);
-    }
-
-    /** False when the FUSE client behind the path is dead; other failures are thrown. */
-    private boolean alive(Path path) throws MountException {
-        try {
-            mounter.probe(path);
-            return true;
-        } catch (MountException e) {
-            if (e.reason() == MountException.Reason.NOT_CONNECTED) {
-                return false;
-            }
-            throw e;
-        }
+        return healing.heal(record);
     }
 
     /** Unmounts every mount stacked at the path; a staging path's through whoever owns its FUSE client. */
     private void unmountAll(Path path, boolean staging) throws MountException {
-        for (int i = 0; i < MAX_STACKED; i++) {
+        for (int i = 0; i < MountHealing.MAX_STACKED; i++) {
             if (mounter.mounts().at(path).isEmpty()) {
                 return;
             }
@@ -349,28 +247,15 @@ public final class VolumeMounts {
             }
         }
         if (mounter.mounts().at(path).isPresent()) {
-            throw new MountException(MountException.Reason.FAILED, path + " is still mounted after " + MAX_STACKED
+            throw new MountException(MountException.Reason.FAILED, path + " is still mounted after "
+                    + MountHealing.MAX_STACKED
                     + " unmounts");
         }
-    }
-
-    private void mountGluster(GlusterMount mount, Path staging) throws MountException {
-        createDirectories(staging);
-        createDirectories(mount.logFile().getParent());
-        mounter.mountGluster(mount, staging);
     }
 
     private void saveIfChanged(Optional<StageRecord> known, StageRecord wanted) throws MountException {
         if (known.isEmpty() || !known.get().equals(wanted)) {
             records.save(wanted);
-        }
-    }
-
-    private static void createDirectories(Path path) throws MountException {
-        try {
-            Files.createDirectories(path);
-        } catch (IOException e) {
-            throw new MountException(MountException.Reason.FAILED, "cannot create " + path + ": " + e.getMessage(), e);
         }
     }
 
