@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,9 @@ public final class AutoReplacer implements AutoCloseable {
     private volatile String status = "not started";
     /** The volume whose heal the last move started, until it is done. */
     private String awaitingHeal;
+    /** Bricks moved since the controller started, and the last move in a sentence: what the status keeps. */
+    private int movedSinceStart;
+    private String lastMove;
     private boolean resumed;
     /** The heal last logged as waited for, and when: a wait is logged when it starts and once a minute. */
     private String toldWaitingFor;
@@ -120,11 +125,12 @@ public final class AutoReplacer implements AutoCloseable {
                 }
             }
         }
-        int cannot = 0;
+        Set<String> cannot = new TreeSet<>();
         for (BrickMoves.PeerState peer : lost) {
             for (Move move : moves.plan(peer.address(), Optional.empty(), MoveMode.AUTO).moves()) {
                 if (move.state() == Move.State.REFUSED) {
-                    cannot++;
+                    // One volume with bricks on two lost peers is one volume that cannot move.
+                    cannot.add(move.volume());
                     if (!move.refusal().equals(told.put(move.volume(), move.refusal()))) {
                         LOG.warning("automatic replacement: peer " + peer.address() + " has been disconnected for "
                                 + peer.disconnectedFor().toSeconds() + " s, but its brick of " + move.volume()
@@ -143,24 +149,32 @@ public final class AutoReplacer implements AutoCloseable {
                     BrickMoves.MoveResult result = moves.move(move.volume(), peer.address(), Optional.empty(),
                             MoveMode.AUTO);
                     moved.labelValues("moved").inc();
+                    movedSinceStart++;
                     awaitingHeal = move.volume();
                     healing.set(1);
-                    status = "moved the brick of " + move.volume() + " from lost peer " + peer.address() + " to "
-                            + result.move().toPeer() + " in " + result.took().toMillis() + " ms; healing";
+                    lastMove = "the brick of " + move.volume() + " from lost peer " + peer.address() + " to "
+                            + result.move().toPeer() + " in " + result.took().toMillis() + " ms";
+                    status = "moved " + lastMove + "; healing";
                 } catch (CsiException e) {
                     moved.labelValues("failed").inc();
                     status = "moving the brick of " + move.volume() + " off " + peer.address() + " failed: "
                             + e.getMessage();
                     LOG.warning("automatic replacement: " + status);
                 }
-                refused.set(cannot);
+                refused.set(cannot.size());
                 return;
             }
         }
-        refused.set(cannot);
-        status = lost.isEmpty() ? "no peer has been disconnected longer than " + after
-                : "lost peer(s) " + lost.stream().map(BrickMoves.PeerState::address).toList() + ": " + cannot
-                        + " volume(s) cannot move now (see the log)";
+        refused.set(cannot.size());
+        status = (lost.isEmpty() ? "no peer has been disconnected longer than " + after
+                : "lost peer(s) " + lost.stream().map(BrickMoves.PeerState::address).toList() + ": " + cannot.size()
+                        + " volume(s) cannot move now " + cannot + " (see the log)") + done();
+    }
+
+    /** What was moved since the start, for a status that would otherwise only say what is left. */
+    private String done() {
+        return lastMove == null ? "" : "; moved " + movedSinceStart + " brick(s) since the controller started, the"
+                + " last " + lastMove;
     }
 
     private boolean healed(String volume) throws CsiException {
@@ -179,6 +193,10 @@ public final class AutoReplacer implements AutoCloseable {
         if (heal.healed()) {
             if (volume.equals(awaitingHeal)) {
                 LOG.info("automatic replacement: volume " + volume + " is healed");
+                if (lastMove != null && lastMove.startsWith("the brick of " + volume + " ")
+                        && !lastMove.endsWith(", healed")) {
+                    lastMove += ", healed";
+                }
             }
             awaitingHeal = null;
             healing.set(0);
