@@ -5,6 +5,7 @@ import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.gluster.GlusterException;
 import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
+import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.testing.LocalGlusterPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,10 +41,44 @@ final class PoolAudit {
     private PoolAudit() {
     }
 
+    /**
+     * Waits until every connected member of the pool lists the same volumes: a glusterd just started
+     * again imports what it missed from the others a moment after it shows as connected, and until then
+     * a command staged on it answers "Volume ... does not exist". Still different after a minute: that
+     * is a problem of its own.
+     */
+    private static List<String> volumeListsDisagree(LocalGlusterPool pool) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Map<String, String> lists = new TreeMap<>();
+            for (LocalGlusterPool.Peer peer : pool.peers()) {
+                // A member answers and knows other peers; one detached, or never probed, knows only itself.
+                CommandResult members = pool.gluster(peer.index(), "pool", "list");
+                if (members.succeeded() && members.stdout().lines().filter(l -> !l.isBlank()).count() > 2) {
+                    CommandResult listed = pool.gluster(peer.index(), "volume", "list");
+                    lists.put(peer.address(), listed.succeeded() ? listed.stdout().lines().sorted().toList().toString()
+                            : "no answer: " + listed.message());
+                }
+            }
+            if (new HashSet<>(lists.values()).size() <= 1) {
+                return List.of();
+            }
+            if (System.nanoTime() > deadline) {
+                return List.of("the pool's members still list different volumes after a minute: " + lists);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of("interrupted while waiting for the members' volume lists to agree");
+            }
+        }
+    }
+
     /** What the audit found, in words; empty when the pool is consistent. */
     static List<String> problems(LocalGlusterPool pool, GlusterCli gluster, String brickRoot)
             throws GlusterException, IOException {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(volumeListsDisagree(pool));
         List<VolumeInfo> volumes = gluster.volumeInfoAll();
         Set<String> expectedDirs = new HashSet<>();
         for (VolumeInfo volume : volumes) {
