@@ -3,6 +3,7 @@ package io.converged.gluster.controller.it;
 import io.converged.gluster.controller.gluster.Brick;
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.gluster.GlusterException;
+import io.converged.gluster.controller.gluster.HealSummary;
 import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.csi.exec.CommandResult;
@@ -73,6 +74,42 @@ final class PoolAudit {
                 return List.of("interrupted while waiting for the members' volume lists to agree");
             }
         }
+    }
+
+    /**
+     * The pool's claims are read from its first brick, which shows a change made through the volume only
+     * once the brick has it: while gluster lists entries of the pool pending heal (a brick that missed a
+     * rename), the index heal is asked for and the audit waits up to 30 s. Returns the heal state it
+     * ended with, for the problems' messages.
+     */
+    private static String awaitHealed(GlusterCli gluster, String volume) {
+        try {
+            return awaitHealedOrThrow(gluster, volume);
+        } catch (GlusterException e) {
+            return "heal state unknown: " + e.getMessage();
+        }
+    }
+
+    private static String awaitHealedOrThrow(GlusterCli gluster, String volume) throws GlusterException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HealSummary summary = gluster.healSummary(volume);
+        boolean asked = false;
+        while (!summary.healed() && System.nanoTime() < deadline) {
+            if (!asked) {
+                gluster.healIndex(volume);
+                asked = true;
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            summary = gluster.healSummary(volume);
+        }
+        return "heal: " + (summary.healed() ? "none pending" : summary.pendingEntries() + " entries pending, "
+                + summary.splitBrainEntries() + " in split-brain, " + summary.unreadable().size() + " bricks unread")
+                + (asked ? " (index heal asked for)" : "");
     }
 
     /** What the audit found, in words; empty when the pool is consistent. */
@@ -397,8 +434,10 @@ final class PoolAudit {
         } else if (isPool) {
             if (volume.started() && !volume.bricks().isEmpty()) {
                 Path brick = Path.of(volume.bricks().get(0).path());
-                problems.addAll(claimProblems(pool, gluster, name, brick));
-                problems.addAll(limitProblems(pool, name, brick));
+                String healState = awaitHealed(gluster, name);
+                List<String> found = new ArrayList<>(claimProblems(pool, gluster, name, brick));
+                found.addAll(limitProblems(pool, name, brick));
+                found.forEach(problem -> problems.add(problem + " [" + healState + "]"));
             }
         } else if (volume.started()) {
             Optional<QuotaLimit> limit = gluster.quotaList(name, "/");
