@@ -41,8 +41,6 @@ import java.util.logging.Logger;
 public final class BrickMoves {
     private static final Logger LOG = Logger.getLogger(BrickMoves.class.getName());
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
-    /** How long a new brick may take to come online after {@code replace-brick}. */
-    private static final Duration BRICK_START = Duration.ofSeconds(15);
 
     private final TrustedPool trusted;
     private final BrickCarver carver;
@@ -205,7 +203,6 @@ public final class BrickMoves {
                         + target.address(), e);
             }
             retire(old, brick, volume);
-            awaitOnline(cli, volume, newBrick, BRICK_START);
             try {
                 cli.healIndex(volume);
             } catch (GlusterException e) {
@@ -329,51 +326,6 @@ public final class BrickMoves {
             LOG.info("replace-brick of " + volume + " answered '" + e.getMessage() + "', but the volume already has "
                     + newBrick + " in place of " + oldBrick);
         }
-    }
-
-    /**
-     * Waits for the new brick to be online; one that is not after {@link #BRICK_START} is started with
-     * {@code volume start VOL force} (which starts only the bricks that should run and do not), once.
-     * Seen on a test pool: {@code replace-brick} committed, yet no glusterd started the new brick, and
-     * the heal the move began could never end. The move is done either way; what is left is logged.
-     *
-     * @return whether the new brick is online
-     */
-    static boolean awaitOnline(GlusterCli cli, String volume, String newBrick, Duration limit) {
-        for (int round = 0; round < 2; round++) {
-            long deadline = System.nanoTime() + limit.toNanos();
-            do {
-                try {
-                    if (cli.volumeStatus(volume).bricks().stream()
-                            .anyMatch(b -> b.online() && (b.host() + ":" + b.path()).equals(newBrick))) {
-                        return true;
-                    }
-                } catch (GlusterException e) {
-                    LOG.fine("volume status " + volume + ": " + e.getMessage());
-                }
-                if (System.nanoTime() >= deadline) {
-                    break;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            } while (true);
-            if (round == 0) {
-                LOG.warning("the new brick " + newBrick + " of volume " + volume + " is not online "
-                        + limit.toSeconds() + " s after replace-brick; starting it (volume start force)");
-                try {
-                    cli.startVolume(volume, true);
-                } catch (GlusterException e) {
-                    LOG.warning("volume start " + volume + " force: " + e.getMessage());
-                }
-            }
-        }
-        LOG.warning("the new brick " + newBrick + " of volume " + volume + " is still not online; its heal cannot"
-                + " start until it is (gluster volume start " + volume + " force)");
-        return false;
     }
 
     /**
