@@ -234,8 +234,16 @@ class PeerReplaceIT {
      * the heal to 0 before the next. Returns a line of figures per volume.
      */
     private static List<String> moveAll(String from, Optional<String> to, boolean drain) throws Exception {
-        PlanMovesResponse plan = admin().planMoves(PlanMovesRequest.newBuilder().setPeer(from).setTo(to.orElse(""))
-                .setDrain(drain).build());
+        PlanMovesRequest ask = PlanMovesRequest.newBuilder().setPeer(from).setTo(to.orElse("")).setDrain(drain).build();
+        PlanMovesResponse plan = admin().planMoves(ask);
+        // A peer just probed back in may answer volume status before it knows the others' bricks are up; the
+        // refusal says to wait until they are, as an operator would.
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (plan.getMovesList().stream().anyMatch(m -> m.getState() == Move.State.REFUSED)
+                && System.nanoTime() < until) {
+            Thread.sleep(2000);
+            plan = admin().planMoves(ask);
+        }
         assertThat(plan.getMovesList()).as(plan.toString()).isNotEmpty()
                 .allMatch(m -> m.getState() == Move.State.PENDING);
         List<String> figures = new ArrayList<>();
