@@ -10,10 +10,12 @@ import io.converged.gluster.controller.placement.Candidate;
 import io.converged.gluster.controller.placement.Placement;
 import io.converged.gluster.controller.placement.PlacementException;
 import io.converged.gluster.csi.runtime.CsiException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -32,6 +34,9 @@ import java.util.logging.Logger;
 public final class VolumeCreator {
     private static final Logger LOG = Logger.getLogger(VolumeCreator.class.getName());
     static final String ROOT = "/";
+    /** How many times a volume start whose commit failed on a peer is asked, and the pause between. */
+    static final int START_ATTEMPTS = 3;
+    private static final Duration START_RETRY_PAUSE = Duration.ofMillis(500);
 
     private final TrustedPool trusted;
     private final BrickCarver carver;
@@ -241,6 +246,38 @@ public final class VolumeCreator {
     }
 
     /**
+     * Starts the volume. A start whose commit failed on a peer is asked again, up to {@link #START_ATTEMPTS}
+     * times: two volume starts running at once on one glusterd can hand the same port to two bricks (GlusterFS
+     * 10.3, seen in bursts of concurrent creates: 2 starts of 120), and the brick that loses cannot listen; the
+     * next start gives it another port. A start that finds the volume started somewhere (a peer whose commit
+     * failed, or a glusterd back from a restart, has it stopped) is forced, which starts only the bricks that
+     * do not run, and the pool agrees again.
+     */
+    private static void start(GlusterCli cli, String name) throws GlusterException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                cli.startVolume(name, false);
+                return;
+            } catch (GlusterException e) {
+                if (e.is(GlusterException.Kind.ALREADY_STARTED)) {
+                    cli.startVolume(name, true);
+                    return;
+                }
+                if (attempt >= START_ATTEMPTS || !e.getMessage().toLowerCase(Locale.ROOT).contains("commit failed")) {
+                    throw e;
+                }
+                LOG.warning("volume " + name + ": start failed on a peer (" + e.getMessage() + "), asking again");
+                try {
+                    Thread.sleep(START_RETRY_PAUSE.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
      * Start, enable quota, the quota timeouts of the volume's enforcement (recorded on a volume made
      * before it was), then limit the root of a dedicated volume and see that gluster shows the limit:
      * each only when the volume does not show it done yet, so a retry finishes the job.
@@ -255,16 +292,7 @@ public final class VolumeCreator {
         boolean changed = false;
         try {
             if (existing == null || !existing.started()) {
-                try {
-                    cli.startVolume(name, false);
-                } catch (GlusterException e) {
-                    if (!e.is(GlusterException.Kind.ALREADY_STARTED)) {
-                        throw e;
-                    }
-                    // Another peer has it started while the one asked has it stopped (a glusterd back from a
-                    // restart): a forced start starts whatever brick does not run, and the pool agrees again.
-                    cli.startVolume(name, true);
-                }
+                start(cli, name);
                 changed = true;
             }
             listener.completed(Step.STARTED, name);

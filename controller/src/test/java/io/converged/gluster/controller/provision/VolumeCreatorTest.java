@@ -12,10 +12,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.grpc.Status;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -152,7 +154,7 @@ class VolumeCreatorTest {
                 Arguments.of("volume set", SET, gluster("volume", "set"), answer("set-bad-key.xml"),
                         Status.Code.INTERNAL),
                 Arguments.of("volume start", START, gluster("volume", "start"),
-                        refused("Commit failed on 10.0.0.3. Please check log file for details."),
+                        refused("Staging failed on 10.0.0.3. Please check log file for details."),
                         Status.Code.UNAVAILABLE),
                 Arguments.of("quota enable", QUOTA, gluster("volume", "quota", VOLUME, "enable"),
                         answer("quota-enable-stopped.xml"), Status.Code.FAILED_PRECONDITION),
@@ -176,6 +178,38 @@ class VolumeCreatorTest {
         assertThat(failure.code()).isEqualTo(code);
         // Every gluster write before the failure completed one step after the carve.
         assertThat(heard).containsExactlyElementsOf(CREATE_STEPS.subList(0, failed - 2));
+    }
+
+    @Test
+    void aStartWhoseCommitFailedOnAPeerIsAskedAgainAndTheVolumeIsFinished() throws Exception {
+        // Two starts at once on one glusterd gave two bricks one port: the brick that lost could not listen.
+        AtomicInteger starts = new AtomicInteger();
+        peers.when(gluster("volume", "start", VOLUME).and(argv -> starts.incrementAndGet() == 1),
+                refused("Commit failed on localhost. Please check log file for details."));
+
+        ProvisionedVolume volume = creator().create(request());
+
+        assertThat(volume.id()).isEqualTo(VOLUME);
+        List<String> expected = new ArrayList<>(NEW_VOLUME);
+        expected.add(NEW_VOLUME.indexOf(START), START);
+        assertThat(peers.writes()).containsExactlyElementsOf(expected);
+        assertThat(heard).containsExactlyElementsOf(CREATE_STEPS);
+    }
+
+    @Test
+    void aStartWhoseCommitFailsEveryTimeIsAskedThreeTimesThenTheVolumeIsRolledBackAndTheCallIsUnavailable()
+            throws Exception {
+        peers.when(gluster("volume", "start", VOLUME),
+                refused("Commit failed on 10.0.0.2. Please check log file for details."));
+
+        CsiException failure = failure(request());
+
+        List<String> expected = new ArrayList<>(NEW_VOLUME.subList(0, NEW_VOLUME.indexOf(START)));
+        expected.addAll(Collections.nCopies(VolumeCreator.START_ATTEMPTS, START));
+        expected.addAll(List.of(STOP_FORCE, DELETE, removeBrick(1), removeBrick(2), removeBrick(3)));
+        assertThat(peers.writes()).containsExactlyElementsOf(expected);
+        assertThat(failure.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("Commit failed on 10.0.0.2");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -235,7 +269,7 @@ class VolumeCreatorTest {
         AtomicBoolean found = new AtomicBoolean();
         peers.when(1, command("mkdir", "--").and(argv -> !found.getAndSet(true)),
                         exit(1, "mkdir: cannot create directory '" + DIR + "': File exists"))
-                .when(gluster("volume", "start"), refused("Commit failed on 10.0.0.3. Please check log file for"
+                .when(gluster("volume", "start"), refused("Staging failed on 10.0.0.3. Please check log file for"
                         + " details."));
 
         failure(request());
@@ -247,7 +281,8 @@ class VolumeCreatorTest {
 
     @Test
     void aRollbackWhoseVolumeDeleteFailsKeepsEveryBrickOfTheVolumeGlusterStillLists() throws Exception {
-        peers.when(gluster("volume", "start"), refused("Commit failed on 10.0.0.3. Please check log file for details."))
+        peers.when(gluster("volume", "start"), refused("Staging failed on 10.0.0.3. Please check log file for"
+                        + " details."))
                 .when(gluster("volume", "delete"), refused("Staging failed on 10.0.0.2. Error: Volume "
                         + VOLUME + " has been started.Volume needs to be stopped before deletion."));
 
