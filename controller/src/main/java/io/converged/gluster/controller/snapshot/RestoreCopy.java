@@ -1,0 +1,125 @@
+package io.converged.gluster.controller.snapshot;
+
+import io.converged.gluster.controller.provision.Step;
+import io.converged.gluster.csi.runtime.CsiException;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Filling a new volume (a dedicated volume's root, or a claim's directory) from a snapshot or from
+ * another volume. The root first records the copy as begun ({@link ContentRecord}, only on a root that
+ * is empty: a root with files this driver did not put there is never touched). The copy goes to a
+ * fresh {@code .csi-copy-STAMP} in the root and is renamed {@value #COMPLETE} when whole; its entries
+ * then move up into the root, the root takes the source root's owner, group and mode (unless the
+ * volume's class gives it a GID of its own), and the record says ready. A crash before the rename starts
+ * the copy over (everything in the root was put there by this copy); after it, the moves go on.
+ */
+final class RestoreCopy extends CopyJob {
+    static final String STAGING = ".csi-copy-";
+    static final String COMPLETE = ".csi-restored";
+
+    /** Where the source's files are, looked up when the copy needs them (a finished copy never does). */
+    @FunctionalInterface
+    interface SourceLookup {
+        Place place() throws CsiException;
+    }
+
+    private final String volumeId;
+    private final ContentSource source;
+    private final SourceLookup lookup;
+    private final Place target;
+    private final boolean ownGroup;
+    private final Clock clock;
+
+    /**
+     * @param target the new volume's root
+     * @param ownGroup true when the volume's class gave it a GID: its root keeps that group and mode
+     */
+    RestoreCopy(String volumeId, ContentSource source, SourceLookup lookup, Place target, boolean ownGroup,
+            Clock clock, Copies copies) {
+        super(Kind.RESTORE, "volume:" + volumeId, source.key(), copies);
+        this.volumeId = volumeId;
+        this.source = source;
+        this.lookup = lookup;
+        this.target = target;
+        this.ownGroup = ownGroup;
+        this.clock = clock;
+    }
+
+    @Override
+    protected String describe() {
+        return "volume " + volumeId + " from " + source.describe();
+    }
+
+    @Override
+    protected void work(Copies.Attempt attempt) throws CsiException {
+        PeerTree tree = attempt.tree();
+        String root = attempt.target(target);
+        if (!tree.isDirectory(root)) {
+            throw CsiException.notFound("volume " + volumeId + " is gone (deleted while it was being filled?)");
+        }
+        Optional<ContentRecord> found = tree.attribute(root, ContentRecord.ATTRIBUTE).flatMap(ContentRecord::parse);
+        ContentRecord record;
+        if (found.isPresent()) {
+            record = found.get();
+            if (!record.source().equals(source.key())) {
+                throw CsiException.alreadyExists("volume " + volumeId + " was filled from " + record.source()
+                        + ", not from " + source.describe());
+            }
+            if (record.ready()) {
+                return;
+            }
+        } else {
+            if (!tree.names(root).isEmpty()) {
+                throw CsiException.alreadyExists("volume " + volumeId + " holds files that no copy of this driver put"
+                        + " there; it is not filled from " + source.describe());
+            }
+            record = ContentRecord.copying(source);
+            tree.setAttribute(root, ContentRecord.ATTRIBUTE, record.render());
+            step(Step.RESTORE_STARTED, volumeId);
+        }
+        String complete = root + "/" + COMPLETE;
+        if (!tree.isDirectory(complete)) {
+            // Whatever is in the root came from an earlier attempt of this copy that did not finish.
+            for (String name : tree.names(root)) {
+                tree.removeTree(root + "/" + name);
+            }
+            String from = sourceFiles(attempt, tree);
+            String staging = root + "/" + STAGING + Long.toString(clock.millis(), 36);
+            copyTree(tree, from, staging, Step.RESTORE_COPYING, volumeId);
+            SnapshotCopy.forgetRecords(tree, staging);
+            tree.rename(staging, complete);
+            step(Step.RESTORE_COPIED, volumeId);
+        }
+        tree.moveEntries(complete, root);
+        step(Step.RESTORE_MOVED, volumeId);
+        if (!ownGroup) {
+            tree.copyOwnerAndMode(complete, root);
+        }
+        tree.removeDirectory(complete);
+        tree.setAttribute(root, ContentRecord.ATTRIBUTE, record.asReady().render());
+        step(Step.RESTORE_READY, volumeId);
+    }
+
+    /** Mounts the source and returns the directory to copy: a ready snapshot's data, or a volume's root. */
+    private String sourceFiles(Copies.Attempt attempt, PeerTree tree) throws CsiException {
+        String place = attempt.source(lookup.place());
+        if (source instanceof ContentSource.FromSnapshot snapshot) {
+            Optional<SnapshotRecord> record = tree.attribute(place, SnapshotRecord.ATTRIBUTE)
+                    .flatMap(SnapshotRecord::parse);
+            if (record.isEmpty()) {
+                throw CsiException.notFound("snapshot " + snapshot.id() + " is gone");
+            }
+            if (!record.get().ready()) {
+                throw CsiException.unavailable("snapshot " + snapshot.id() + " is not ready yet");
+            }
+            String data = place + "/" + SnapshotCopy.DATA;
+            if (!tree.isDirectory(data)) {
+                throw CsiException.notFound("snapshot " + snapshot.id() + " has no data");
+            }
+            return data;
+        }
+        SnapshotCopy.requireCopyable(tree, place, source.describe());
+        return place;
+    }
+}

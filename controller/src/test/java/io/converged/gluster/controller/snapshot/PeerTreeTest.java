@@ -1,0 +1,77 @@
+package io.converged.gluster.controller.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.converged.gluster.csi.exec.LocalCommandRunner;
+import io.converged.gluster.csi.runtime.CsiException;
+import io.grpc.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands of a copy, run for real on a local directory (what they do on a gluster mount is the ITs'). */
+class PeerTreeTest {
+    @TempDir
+    Path dir;
+
+    private final PeerTree tree = new PeerTree(new LocalCommandRunner(), Duration.ofSeconds(30));
+
+    @Test
+    void entriesMoveUpIntoTheRootAndTheRootTakesTheCopysOwnerAndMode() throws Exception {
+        Path root = Files.createDirectory(dir.resolve("root"));
+        Path complete = Files.createDirectories(root.resolve(".csi-restored/sub"));
+        Files.writeString(complete.resolve("f"), "x");
+        Files.writeString(root.resolve(".csi-restored/.hidden"), "h");
+        Files.setPosixFilePermissions(root.resolve(".csi-restored"), PosixFilePermissions.fromString("rwxrwx---"));
+
+        tree.moveEntries(root + "/.csi-restored", root.toString());
+        tree.copyOwnerAndMode(root + "/.csi-restored", root.toString());
+        tree.removeDirectory(root + "/.csi-restored");
+
+        assertThat(Files.readString(root.resolve("sub/f"))).isEqualTo("x");
+        assertThat(Files.readString(root.resolve(".hidden"))).isEqualTo("h");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwxrwx---");
+        assertThat(tree.names(root.toString())).containsExactlyInAnyOrder("sub", ".hidden");
+        tree.moveEntries(Files.createDirectory(dir.resolve("empty")).toString(), root.toString());
+    }
+
+    @Test
+    void aCopyKeepsHolesAndAttributesAndIsMeasuredByWhatItTakesOnDisk() throws Exception {
+        Path from = Files.createDirectory(dir.resolve("from"));
+        try (var file = java.nio.channels.FileChannel.open(from.resolve("sparse"),
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            file.write(java.nio.ByteBuffer.wrap(new byte[] {1}), 64L << 20);
+        }
+        tree.setAttribute(from.resolve("sparse").toString(), "user.kept", "yes");
+        tree.setAttribute(from.toString(), "user.csi.claim", "v=1;request=r");
+
+        assertThat(tree.copy(from.toString(), dir.resolve("to").toString()).succeeded()).isTrue();
+        SnapshotCopy.forgetRecords(tree, dir.resolve("to").toString());
+
+        assertThat(tree.attribute(dir.resolve("to/sparse").toString(), "user.kept")).contains("yes");
+        assertThat(tree.attribute(dir.resolve("to").toString(), "user.csi.claim")).isEmpty();
+        assertThat(tree.diskUsage(dir.resolve("to").toString())).isLessThan(1L << 20);
+        assertThat(Files.size(dir.resolve("to/sparse"))).isEqualTo((64L << 20) + 1);
+    }
+
+    @Test
+    void aMissingDirectoryListsNothingAndRenamesNeverReplace() throws Exception {
+        assertThat(tree.names(dir.resolve("none").toString())).isEmpty();
+        assertThat(tree.isDirectory(dir.resolve("none").toString())).isFalse();
+        Files.createDirectories(dir.resolve("a"));
+        Files.createDirectories(dir.resolve("b/inside"));
+        assertThatThrownBy(() -> tree.rename(dir.resolve("a").toString(), dir.resolve("b").toString()))
+                .isInstanceOfSatisfying(CsiException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INTERNAL));
+        tree.removeTree(dir.resolve("b").toString());
+        tree.rename(dir.resolve("a").toString(), dir.resolve("b").toString());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("b");
+        }
+        tree.removeAttribute(dir.resolve("b").toString(), "user.never-set");
+    }
+}
