@@ -176,7 +176,7 @@ class SnapshotCrashIT {
         List<String> first = problems;
         if (!problems.isEmpty()) {
             for (String pool : List.of(CLAIMS, "snapshots")) {
-                POOL.pool().gluster(1, "volume", "heal", pool);
+                gluster.healIndex(pool);
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (!problems.isEmpty() && System.nanoTime() < deadline) {
@@ -189,8 +189,7 @@ class SnapshotCrashIT {
                 healedAudits++;
             } else {
                 for (String pool : List.of(CLAIMS, "snapshots")) {
-                    problems.add("heal info of " + pool + ": " + POOL.pool().gluster(1, "volume", "heal", pool,
-                            "info").stdout().replaceAll("\\s+", " "));
+                    problems.add("heal state of " + pool + ": " + gluster.healSummary(pool));
                 }
             }
         }
