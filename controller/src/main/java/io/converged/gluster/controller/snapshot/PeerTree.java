@@ -123,6 +123,27 @@ final class PeerTree {
         return runner.run(List.of("cp", "-a", "--sparse=always", "--", from + "/.", to), COPY_TIMEOUT);
     }
 
+    /**
+     * The bricks of {@code volume} that the gluster mount at {@code mountPoint} is not connected to, by
+     * their client names ({@code VOLUME-client-N}), as the mount's own {@code .meta} tree tells (each
+     * protocol client's {@code private} reads {@code connected = 0|1}). Empty when every brick is
+     * connected, or when the mount shows no client of the volume at all (then nothing can be told).
+     */
+    List<String> disconnectedBricks(String mountPoint, String volume) throws CsiException {
+        String graph = mountPoint + "/.meta/graphs/active";
+        List<String> clients = names(graph).stream().filter(name -> name.startsWith(volume + "-client-")).sorted()
+                .toList();
+        if (clients.isEmpty()) {
+            return List.of();
+        }
+        List<String> argv = new ArrayList<>(List.of("grep", "-H", "^connected = ", "--"));
+        clients.forEach(client -> argv.add(graph + "/" + client + "/private"));
+        CommandResult result = require("reading the connections of " + mountPoint, run(argv));
+        List<String> connected = result.stdout().lines().filter(line -> line.endsWith("connected = 1"))
+                .map(line -> line.substring(graph.length() + 1, line.indexOf("/private:"))).toList();
+        return clients.stream().filter(client -> !connected.contains(client)).toList();
+    }
+
     void mount(List<String> argv) throws CsiException {
         require("mounting " + argv.get(argv.size() - 2) + " at " + argv.get(argv.size() - 1), run(argv));
     }

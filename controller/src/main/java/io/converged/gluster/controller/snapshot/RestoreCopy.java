@@ -51,10 +51,25 @@ final class RestoreCopy extends CopyJob {
         return "volume " + volumeId + " from " + source.describe();
     }
 
+    /** Where the files to copy are: mounted and checked only when the copy needs them. */
+    @FunctionalInterface
+    interface SourceFiles {
+        String path() throws CsiException;
+    }
+
     @Override
     protected void work(Copies.Attempt attempt) throws CsiException {
         PeerTree tree = attempt.tree();
-        String root = attempt.target(target);
+        fill(tree, attempt.target(target), () -> sourceFiles(attempt, tree));
+    }
+
+    /**
+     * Fills the volume's root, as a mount shows it, from where an earlier attempt left it (nothing, a copy
+     * half-way, a whole copy not yet moved up, moves half-done, or done): the steps are recorded in the
+     * root itself, so any attempt after a crash at any point ends with the root holding the source's
+     * files and nothing of the copy's own.
+     */
+    void fill(PeerTree tree, String root, SourceFiles sourceFiles) throws CsiException {
         if (!tree.isDirectory(root)) {
             throw CsiException.notFound("volume " + volumeId + " is gone (deleted while it was being filled?)");
         }
@@ -84,7 +99,7 @@ final class RestoreCopy extends CopyJob {
             for (String name : tree.names(root)) {
                 tree.removeTree(root + "/" + name);
             }
-            String from = sourceFiles(attempt, tree);
+            String from = sourceFiles.path();
             String staging = root + "/" + STAGING + Long.toString(clock.millis(), 36);
             copyTree(tree, from, staging, Step.RESTORE_COPYING, volumeId);
             SnapshotCopy.forgetRecords(tree, staging);

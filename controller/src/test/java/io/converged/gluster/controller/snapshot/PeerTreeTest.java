@@ -74,4 +74,23 @@ class PeerTreeTest {
         }
         tree.removeAttribute(dir.resolve("b").toString(), "user.never-set");
     }
+
+    @Test
+    void theBricksAMountIsNotConnectedToAreReadFromItsMetaTree() throws Exception {
+        Path graph = Files.createDirectories(dir.resolve("mnt/.meta/graphs/active"));
+        for (String client : new String[] {"pool-client-0", "pool-client-1", "pool-client-2"}) {
+            Files.createDirectories(graph.resolve(client));
+            Files.writeString(graph.resolve(client + "/private"), "[protocol/client." + client + "]\nfd.0 = x\n"
+                    + "connected = " + (client.endsWith("1") ? "0" : "1") + "\ntotal_bytes_read = 7\n");
+        }
+        Files.createDirectories(graph.resolve("pool-replicate-0"));
+        Files.writeString(graph.resolve("pool-replicate-0/private"), "child_up[0] = 1\nconnected = 0\n");
+        String mount = dir.resolve("mnt").toString();
+
+        assertThat(tree.disconnectedBricks(mount, "pool")).containsExactly("pool-client-1");
+
+        Files.writeString(graph.resolve("pool-client-1/private"), "connected = 1\n");
+        assertThat(tree.disconnectedBricks(mount, "pool")).isEmpty();
+        assertThat(tree.disconnectedBricks(mount, "other")).isEmpty();
+    }
 }
