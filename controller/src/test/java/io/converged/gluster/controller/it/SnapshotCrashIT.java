@@ -51,6 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotCrashIT {
     @RegisterExtension
     static final GlusterPoolExtension POOL = GlusterPoolExtension.formed(3);
+    @RegisterExtension
+    static final FailureLogs LOGS = new FailureLogs(POOL, () -> SnapshotCrashIT.dir);
 
     static final String CLAIMS = "crashpool";
     private static final long MIB = 1024L * 1024;

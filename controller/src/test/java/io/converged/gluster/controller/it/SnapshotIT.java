@@ -52,6 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotIT {
     @RegisterExtension
     static final GlusterPoolExtension POOL = GlusterPoolExtension.formed(3);
+    @RegisterExtension
+    static final FailureLogs LOGS = new FailureLogs(POOL, () -> SnapshotIT.dir);
 
     static final String CLAIMS = "itclaims";
     private static final long MIB = 1024L * 1024;
