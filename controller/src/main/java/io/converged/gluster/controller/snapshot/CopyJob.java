@@ -50,6 +50,7 @@ abstract class CopyJob implements Runnable {
     private volatile CsiException failure;
     private volatile long copiedBytes;
     private volatile long totalBytes = -1;
+    private volatile boolean removing;
     private volatile long startedNanos;
     private volatile long finishedNanos;
     private volatile boolean cancelled;
@@ -154,6 +155,24 @@ abstract class CopyJob implements Runnable {
         measure(tree, staging);
     }
 
+    /**
+     * Removes what an earlier attempt of this copy left half-way (its staging directory), with no limit but
+     * the copy's own: it is as big as what that attempt copied and runs in the background like the copy (the
+     * call that polls hears that it is under way). Under a command's timeout, one such removal in CI ran past
+     * its 120 s and failed the copy.
+     */
+    protected final void removeLeftover(PeerTree tree, String path) throws CsiException {
+        long start = System.nanoTime();
+        LOG.info(describe() + ": removing " + path + ", which an earlier attempt left");
+        removing = true;
+        try {
+            tree.removeTree(path);
+        } finally {
+            removing = false;
+        }
+        LOG.info(describe() + ": removed " + path + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
     /** Returns once the copy program has made its output directory (it runs), or has already ended. */
     private static void awaitStarted(Future<CommandResult> process, PeerTree tree, String staging)
             throws CsiException {
@@ -236,7 +255,8 @@ abstract class CopyJob implements Runnable {
     String progress() {
         return switch (state) {
             case QUEUED -> "waiting for a free copy slot";
-            case RUNNING -> totalBytes < 0 ? "preparing the copy"
+            case RUNNING -> removing ? "removing what an earlier attempt left half-way"
+                    : totalBytes < 0 ? "preparing the copy"
                     : "copied " + Sizes.of(copiedBytes) + " of about " + Sizes.of(totalBytes)
                     + (totalBytes > 0 ? " (" + Math.min(100, copiedBytes * 100 / totalBytes) + "%)" : "")
                     + " in " + seconds(System.nanoTime() - startedNanos) + " s";

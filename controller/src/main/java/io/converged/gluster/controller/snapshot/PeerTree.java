@@ -19,7 +19,10 @@ import java.util.Optional;
  * died UNAVAILABLE, anything else INTERNAL.
  */
 final class PeerTree {
-    /** The copy itself may run for hours; everything else is bounded by the runner's timeout. */
+    /**
+     * The copy itself may run for hours, and removing what a copy that died half-way left takes as long
+     * as making it; everything else is bounded by the runner's timeout.
+     */
     static final Duration COPY_TIMEOUT = Duration.ofHours(24);
 
     private final CommandRunner runner;
@@ -54,9 +57,12 @@ final class PeerTree {
         require("making " + String.join(" ", paths), run(argv));
     }
 
-    /** Removes the tree; never crosses into another file system (a mount under it stays whole). */
+    /**
+     * Removes the tree, however long that takes (it is a copy's leftover: as big as a copy, and removed in
+     * the background like one); never crosses into another file system (a mount under it stays whole).
+     */
     void removeTree(String path) throws CsiException {
-        require("removing " + path, run(List.of("rm", "-rf", "--one-file-system", "--", path)));
+        require("removing " + path, runner.run(List.of("rm", "-rf", "--one-file-system", "--", path), COPY_TIMEOUT));
     }
 
     void removeDirectory(String path) throws CsiException {

@@ -97,7 +97,7 @@ final class RestoreCopy extends CopyJob {
         if (!tree.isDirectory(complete)) {
             // Whatever is in the root came from an earlier attempt of this copy that did not finish.
             for (String name : tree.names(root)) {
-                tree.removeTree(root + "/" + name);
+                removeLeftover(tree, root + "/" + name);
             }
             String from = sourceFiles.path();
             String staging = root + "/" + STAGING + Long.toString(clock.millis(), 36);

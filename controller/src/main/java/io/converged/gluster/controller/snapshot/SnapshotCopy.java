@@ -70,7 +70,7 @@ final class SnapshotCopy extends CopyJob {
         if (!tree.isDirectory(data)) {
             for (String name : tree.names(dir)) {
                 if (name.startsWith(STAGING)) {
-                    tree.removeTree(dir + "/" + name);
+                    removeLeftover(tree, dir + "/" + name);
                 }
             }
             String from = attempt.source(source);
