@@ -46,10 +46,8 @@ public enum Step {
     RESTORE_STARTED,
     /** Filling a volume: the copy program runs, its output begun. */
     RESTORE_COPYING,
-    /** Filling a volume: the copy finished and was renamed complete, before its entries were moved to the root. */
+    /** Filling a volume: the copy finished, before the root took the source's owner and mode and said ready. */
     RESTORE_COPIED,
-    /** Filling a volume: the entries were moved to the root. */
-    RESTORE_MOVED,
     /** Filling a volume: its root records the copy as ready. */
     RESTORE_READY;
 

@@ -74,12 +74,6 @@ final class PeerTree {
         require("renaming " + from, run(List.of("mv", "-T", "--", from, to)));
     }
 
-    /** Moves everything in {@code fromDir} into {@code toDir}, names kept, in as few commands as find makes. */
-    void moveEntries(String fromDir, String toDir) throws CsiException {
-        require("moving the entries of " + fromDir, run(List.of("find", fromDir, "-mindepth", "1", "-maxdepth", "1",
-                "-exec", "mv", "-t", toDir, "--", "{}", "+")));
-    }
-
     /** The bytes the tree takes on disk (holes of sparse files take none). */
     long diskUsage(String path) throws CsiException {
         CommandResult result = require("measuring " + path, run(List.of("du", "-s", "-B1", "--", path)));
@@ -127,6 +121,18 @@ final class PeerTree {
      */
     CommandResult copy(String from, String to) throws CommandException {
         return runner.run(List.of("cp", "-a", "--sparse=always", "--", from + "/.", to), COPY_TIMEOUT);
+    }
+
+    /**
+     * Copies the entries of the directory {@code from} into the existing directory {@code to}, as
+     * {@link #copy} copies them, leaving {@code to}'s own owner, mode, times and attributes alone:
+     * {@code find} hands them to {@code cp -a --sparse=always -t TO} in as few runs as the argument limit
+     * allows, one for any directory of fewer than some ten thousand entries (hard links between entries
+     * that two runs copy become two files). Returns the result; the caller decides what a failure means.
+     */
+    CommandResult copyEntries(String from, String to) throws CommandException {
+        return runner.run(List.of("find", from, "-mindepth", "1", "-maxdepth", "1", "-exec", "cp", "-a",
+                "--sparse=always", "-t", to, "--", "{}", "+"), COPY_TIMEOUT);
     }
 
     /**

@@ -71,7 +71,7 @@ public final class Restores {
         }
         ProvisionedVolume volume = volumes.create(request);
         CopyJob started = copies.submit(new RestoreCopy(volume.id(), source, lookup(source), Place.of(volume),
-                volume.gid().isPresent(), clock, copies));
+                volume.gid().isPresent(), copies));
         throw pending(id, source, started);
     }
 

@@ -67,7 +67,10 @@ final class SnapshotCopy extends CopyJob {
             return;
         }
         String data = dir + "/" + DATA;
-        if (!tree.isDirectory(data)) {
+        long size;
+        if (tree.isDirectory(data)) {
+            size = tree.diskUsage(data);
+        } else {
             for (String name : tree.names(dir)) {
                 if (name.startsWith(STAGING)) {
                     removeLeftover(tree, dir + "/" + name);
@@ -85,8 +88,9 @@ final class SnapshotCopy extends CopyJob {
             forgetRecords(tree, staging);
             step(Step.SNAPSHOT_COPIED, id.toString());
             tree.rename(staging, data);
+            size = copiedBytes();
         }
-        SnapshotRecord ready = current.asReady(tree.diskUsage(data));
+        SnapshotRecord ready = current.asReady(size);
         tree.setAttribute(dir, SnapshotRecord.ATTRIBUTE, ready.render());
         record = ready;
         step(Step.SNAPSHOT_READY, id.toString());

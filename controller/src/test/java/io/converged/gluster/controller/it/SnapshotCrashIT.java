@@ -61,7 +61,7 @@ class SnapshotCrashIT {
     static final List<Step> SNAPSHOT_STEPS = List.of(Step.SNAPSHOT_RECORDED, Step.SNAPSHOT_COPYING,
             Step.SNAPSHOT_COPIED, Step.SNAPSHOT_READY);
     static final List<Step> RESTORE_STEPS = List.of(Step.RESTORE_STARTED, Step.RESTORE_COPYING,
-            Step.RESTORE_COPIED, Step.RESTORE_MOVED, Step.RESTORE_READY);
+            Step.RESTORE_COPIED, Step.RESTORE_READY);
     private static final Duration COPY_LIMIT = Duration.ofMinutes(3);
     private static final int ROUNDS = Integer.getInteger("reliability.rounds", 1);
 
@@ -264,7 +264,7 @@ class SnapshotCrashIT {
 
     private static void fillKilledAt(Step step, int round) throws Exception {
         boolean running = step == Step.RESTORE_COPYING;
-        boolean dedicated = step == Step.RESTORE_COPYING || step == Step.RESTORE_MOVED;
+        boolean dedicated = step == Step.RESTORE_COPYING || step == Step.RESTORE_COPIED;
         String from = "snapshots/.csi-snapshots/gcs-" + name("snapshot", running ? Step.SNAPSHOT_COPYING
                 : Step.SNAPSHOT_COPIED);
         CreateVolumeRequest request = (dedicated ? SnapshotIT.dedicated(name("pvc", step, round), SIZE)

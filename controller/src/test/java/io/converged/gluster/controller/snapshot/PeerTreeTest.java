@@ -22,22 +22,28 @@ class PeerTreeTest {
     private final PeerTree tree = new PeerTree(new LocalCommandRunner(), Duration.ofSeconds(30));
 
     @Test
-    void entriesMoveUpIntoTheRootAndTheRootTakesTheCopysOwnerAndMode() throws Exception {
+    void entriesAreCopiedIntoTheRootWhichKeepsItsOwnAttributesUntilItTakesTheSourcesOwnerAndMode() throws Exception {
+        Path from = Files.createDirectories(dir.resolve("from/sub"));
+        Files.writeString(from.resolve("f"), "x");
+        Files.writeString(dir.resolve("from/.hidden"), "h");
+        Files.createLink(dir.resolve("from/hard"), from.resolve("f"));
+        Files.setPosixFilePermissions(dir.resolve("from"), PosixFilePermissions.fromString("rwxrwx---"));
+        tree.setAttribute(dir.resolve("from").toString(), "user.csi.claim", "the source's");
         Path root = Files.createDirectory(dir.resolve("root"));
-        Path complete = Files.createDirectories(root.resolve(".csi-restored/sub"));
-        Files.writeString(complete.resolve("f"), "x");
-        Files.writeString(root.resolve(".csi-restored/.hidden"), "h");
-        Files.setPosixFilePermissions(root.resolve(".csi-restored"), PosixFilePermissions.fromString("rwxrwx---"));
+        tree.setAttribute(root.toString(), "user.csi.claim", "the root's");
 
-        tree.moveEntries(root + "/.csi-restored", root.toString());
-        tree.copyOwnerAndMode(root + "/.csi-restored", root.toString());
-        tree.removeDirectory(root + "/.csi-restored");
+        assertThat(tree.copyEntries(dir.resolve("from").toString(), root.toString()).succeeded()).isTrue();
 
         assertThat(Files.readString(root.resolve("sub/f"))).isEqualTo("x");
         assertThat(Files.readString(root.resolve(".hidden"))).isEqualTo("h");
+        assertThat(Files.getAttribute(root.resolve("hard"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(root.resolve("sub/f"), "unix:ino"));
+        assertThat(tree.names(root.toString())).containsExactlyInAnyOrder("sub", ".hidden", "hard");
+        assertThat(tree.attribute(root.toString(), "user.csi.claim")).contains("the root's");
+        tree.copyOwnerAndMode(dir.resolve("from").toString(), root.toString());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwxrwx---");
-        assertThat(tree.names(root.toString())).containsExactlyInAnyOrder("sub", ".hidden");
-        tree.moveEntries(Files.createDirectory(dir.resolve("empty")).toString(), root.toString());
+        assertThat(tree.copyEntries(Files.createDirectory(dir.resolve("empty")).toString(), root.toString())
+                .succeeded()).isTrue();
     }
 
     @Test
