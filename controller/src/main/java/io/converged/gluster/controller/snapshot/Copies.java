@@ -288,11 +288,12 @@ final class Copies implements AutoCloseable {
          * Returns once the mount is connected to every brick of its volume. A fresh gluster mount answers as
          * soon as one replica of it is up, and what a copy does before the others connect they miss: the
          * copy's renames of directories (a snapshot's staging directory to {@code data}; restores moved their
-         * entries up into the volume's root before they copied straight into it) are then not always healed, since the brick that missed them still holds
-         * each moved directory's gfid at the old place and self-heal cannot make it at the new one (a claim
-         * restored in SnapshotCrashIT kept {@code .csi-restored} on one brick after a heal of the pool). A
-         * brick that does not connect within {@link #BRICKS_WAIT} makes the attempt UNAVAILABLE (the next
-         * call copies again) rather than copy with a replica short.
+         * entries up into the volume's root before they copied straight into it) are then not always
+         * healed, since the brick that missed them still holds each moved directory's gfid at the old place
+         * and self-heal cannot make it at the new one (a claim restored in SnapshotCrashIT kept
+         * {@code .csi-restored} on one brick after a heal of the pool). A brick that does not connect within
+         * {@link #BRICKS_WAIT} makes the attempt UNAVAILABLE (the next call copies again) rather than copy
+         * with a replica short.
          */
         private void awaitEveryBrick(String volume, String dir) throws CsiException {
             long start = System.nanoTime();
