@@ -126,12 +126,13 @@ final class PeerTree {
     /**
      * Copies the entries of the directory {@code from} into the existing directory {@code to}, as
      * {@link #copy} copies them, leaving {@code to}'s own owner, mode, times and attributes alone:
-     * {@code find} hands them to {@code cp -a --sparse=always -t TO} in as few runs as the argument limit
-     * allows, one for any directory of fewer than some ten thousand entries (hard links between entries
-     * that two runs copy become two files). Returns the result; the caller decides what a failure means.
+     * {@code find -execdir} hands them, as {@code ./NAME}, to {@code cp -a --sparse=always -t TO} in as
+     * few runs as find's 128 KiB of arguments allow (one run for a few thousand entries). Hard links
+     * between entries that two runs copy become separate files. Returns the result; the caller decides
+     * what a failure means.
      */
     CommandResult copyEntries(String from, String to) throws CommandException {
-        return runner.run(List.of("find", from, "-mindepth", "1", "-maxdepth", "1", "-exec", "cp", "-a",
+        return runner.run(List.of("find", from, "-mindepth", "1", "-maxdepth", "1", "-execdir", "cp", "-a",
                 "--sparse=always", "-t", to, "--", "{}", "+"), COPY_TIMEOUT);
     }
 

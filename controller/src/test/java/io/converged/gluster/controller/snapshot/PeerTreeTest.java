@@ -47,6 +47,23 @@ class PeerTreeTest {
     }
 
     @Test
+    void aThousandEntriesAreCopiedByOneCopyProgramSoHardLinksBetweenThemStay() throws Exception {
+        Path from = Files.createDirectories(dir.resolve("from-with-a-long-path-like-a-copy-mount-of-a-pool/"
+                + ".csi-snapshots/gcs-snapshot-with-a-long-name/data"));
+        Files.writeString(from.resolve("first"), "linked");
+        for (int i = 0; i < 1000; i++) {
+            Files.createLink(from.resolve("a-link-with-a-name-of-some-length-" + i), from.resolve("first"));
+        }
+        Path root = Files.createDirectory(dir.resolve("root"));
+
+        assertThat(tree.copyEntries(from.toString(), root.toString()).succeeded()).isTrue();
+
+        assertThat(tree.names(root.toString())).hasSize(1001);
+        assertThat(Files.getAttribute(root.resolve("a-link-with-a-name-of-some-length-999"), "unix:nlink"))
+                .isEqualTo(1001);
+    }
+
+    @Test
     void aCopyKeepsHolesAndAttributesAndIsMeasuredByWhatItTakesOnDisk() throws Exception {
         Path from = Files.createDirectory(dir.resolve("from"));
         try (var file = java.nio.channels.FileChannel.open(from.resolve("sparse"),
