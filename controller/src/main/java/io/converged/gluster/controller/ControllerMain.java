@@ -24,6 +24,8 @@ import io.converged.gluster.controller.replace.DisconnectTracker;
 import io.converged.gluster.controller.shared.PoolClaims;
 import io.converged.gluster.controller.shared.PoolMetrics;
 import io.converged.gluster.controller.shared.PoolMounts;
+import io.converged.gluster.controller.snapshot.CopyMetrics;
+import io.converged.gluster.controller.snapshot.Snapshotting;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.LogSetup;
 import io.converged.gluster.csi.runtime.LoopbackServer;
@@ -172,7 +174,7 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         Step.Listener listener = crashSwitch(System.getenv(CRASH_AT));
         Backend backend = backend(peers, roots, poolMountRoot, listener);
         VolumeLocks locks = new VolumeLocks();
-        ControllerService controller = new ControllerService(backend.volumes(), roots, locks);
+        ControllerService controller = new ControllerService(backend.volumes(), backend.snapshots(), roots, locks);
         VolumeWatch watch = new VolumeWatch(backend.trusted(), backend.pools()::claims,
                 Duration.ofSeconds(healthSeconds), Clock.systemUTC());
         backend.dedicated().healFrom(watch);
@@ -206,6 +208,8 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                 watch.start();
                 repairs.start();
                 auto.ifPresent(AutoReplacer::start);
+                // Copy mounts a stopped controller left on the peers, and snapshots it was copying.
+                daemon(backend.snapshots()::resumeAll, "snapshot-resume").start();
             }
 
             @Override
@@ -216,6 +220,7 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                 repairs.register(registry);
                 keeper.register(registry);
                 auto.ifPresent(a -> a.register(registry));
+                backend.copyMetrics().register(registry);
             }
 
             @Override
@@ -229,15 +234,16 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
                 repairs.close();
                 watch.close();
                 keeper.close();
+                backend.snapshots().close();
             }
         };
     }
 
     /**
      * The gluster backend and its parts: the trusted pool it asks (with the executor for placement's
-     * lookups), the remover (volume stops one at a time), the creator, and the shared-pool layout with
+     * lookups), the remover (volume stops one at a time), the creator, the shared-pool layout with
      * the mounts of its pools (mounted at {@code poolMountRoot} on a peer) and the thread that purges
-     * deleted claims. One GID lock serves both layouts.
+     * deleted claims and snapshots, and the snapshots with their copies. One GID lock serves both layouts.
      */
     public static Backend backend(PeerSource peers, List<String> allowedBrickRoots, String poolMountRoot,
             Step.Listener listener) {
@@ -249,19 +255,24 @@ public final class ControllerMain implements ServerLauncher.ServerCommand {
         ReentrantLock gids = new ReentrantLock();
         VolumeCreator creator = new VolumeCreator(trusted, carver, remover, listener, gids);
         PoolMounts mounts = new PoolMounts(trusted, poolMountRoot, POOL_LOG_DIR, Duration.ofSeconds(60));
-        PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock,
-                Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge")));
+        ExecutorService purger = Executors.newSingleThreadExecutor(task -> daemon(task, "pool-purge"));
+        PoolClaims claims = new PoolClaims(trusted, creator, mounts, listener, gids, clock, purger);
         GlusterVolumes dedicated = new GlusterVolumes(trusted, creator, remover);
-        return new Backend(new Layouts(dedicated, claims), dedicated, claims, trusted, carver);
+        VolumeBackend volumes = new Layouts(dedicated, claims);
+        CopyMetrics copyMetrics = new CopyMetrics();
+        Snapshotting snapshots = Snapshotting.of(trusted, creator, mounts, volumes, listener, clock, poolMountRoot,
+                POOL_LOG_DIR, copyMetrics, purger);
+        return new Backend(volumes, dedicated, claims, trusted, carver, snapshots, copyMetrics);
     }
 
     /**
      * The backend the CSI service uses; in it the dedicated layout (which takes heal figures from the
-     * watch) and the shared-pool layout (for its metrics and the watch), and the trusted pool they ask
-     * (for readiness) and the brick carver they use (brick moves use both too).
+     * watch) and the shared-pool layout (for its metrics and the watch), the trusted pool they ask (for
+     * readiness), the brick carver they use (brick moves use both too), and the snapshots and copies
+     * (which make volumes through the backend).
      */
     public record Backend(VolumeBackend volumes, GlusterVolumes dedicated, PoolClaims pools, TrustedPool trusted,
-            BrickCarver carver) {
+            BrickCarver carver, Snapshotting snapshots, CopyMetrics copyMetrics) {
     }
 
     static Optional<AutoReplacer> autoReplacer(BrickMoves moves, Duration after, Duration interval)

@@ -5,12 +5,16 @@ import io.converged.gluster.controller.provision.MutableParameters;
 import io.converged.gluster.controller.provision.StorageClassParameters;
 import io.converged.gluster.controller.provision.VolumeNames;
 import io.converged.gluster.controller.provision.VolumeRequest;
+import io.converged.gluster.controller.snapshot.ContentSource;
+import io.converged.gluster.controller.snapshot.SnapshotId;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.VolumeCapability;
+import io.converged.gluster.csi.v1.VolumeContentSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Checks of CSI requests that need no storage: anything refused here changed nothing. */
 final class ControllerRequests {
@@ -22,22 +26,12 @@ final class ControllerRequests {
 
     static VolumeRequest volumeRequest(CreateVolumeRequest request, List<String> allowedBrickRoots)
             throws CsiException {
-        String name = request.getName();
-        if (name.isEmpty()) {
-            throw CsiException.invalidArgument("name is required");
-        }
-        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
-            throw CsiException.invalidArgument("name must be at most " + MAX_NAME_LENGTH
-                    + " characters without control characters");
-        }
+        String name = name(request.getName());
         if (request.getVolumeCapabilitiesCount() == 0) {
             throw CsiException.invalidArgument("volume_capabilities is required");
         }
         checkCapabilities(request.getVolumeCapabilitiesList());
-        if (request.hasVolumeContentSource()) {
-            throw CsiException.invalidArgument(
-                    "volume_content_source is not supported: this driver makes no snapshots or clones");
-        }
+        contentSource(request);
         StorageClassParameters parameters = StorageClassParameters.parse(request.getParametersMap(), allowedBrickRoots);
         if (request.getMutableParamsCount() > 0) {
             // A claim made with a VolumeAttributesClass: its options lie over the class's (the spec lets
@@ -67,6 +61,50 @@ final class ControllerRequests {
                     + " e.g. " + MutableParameters.VOLUME_OPTIONS + "=performance.cache-size=64MB");
         }
         return MutableParameters.volumeOptions(mutableParameters);
+    }
+
+    /** A CreateVolume or CreateSnapshot name: required, bounded, without control characters. */
+    static String name(String name) throws CsiException {
+        if (name.isEmpty()) {
+            throw CsiException.invalidArgument("name is required");
+        }
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+            throw CsiException.invalidArgument("name must be at most " + MAX_NAME_LENGTH
+                    + " characters without control characters");
+        }
+        return name;
+    }
+
+    /**
+     * Where a new volume's data comes from, if anywhere: a snapshot or a volume this driver could have
+     * made (another id is NOT_FOUND, as the spec asks of a source that does not exist).
+     */
+    static Optional<ContentSource> contentSource(CreateVolumeRequest request) throws CsiException {
+        if (!request.hasVolumeContentSource()) {
+            return Optional.empty();
+        }
+        VolumeContentSource source = request.getVolumeContentSource();
+        switch (source.getTypeCase()) {
+            case SNAPSHOT -> {
+                String id = source.getSnapshot().getSnapshotId();
+                if (id.isEmpty()) {
+                    throw CsiException.invalidArgument("volume_content_source.snapshot.snapshot_id is required");
+                }
+                return Optional.of(new ContentSource.FromSnapshot(SnapshotId.parse(id).orElseThrow(() -> CsiException
+                        .notFound("no snapshot has the id '" + id + "'"))));
+            }
+            case VOLUME -> {
+                String id = source.getVolume().getVolumeId();
+                if (id.isEmpty()) {
+                    throw CsiException.invalidArgument("volume_content_source.volume.volume_id is required");
+                }
+                if (!VolumeNames.isValidVolumeId(id)) {
+                    throw CsiException.notFound("no volume has the id '" + id + "'");
+                }
+                return Optional.of(new ContentSource.FromVolume(id));
+            }
+            default -> throw CsiException.invalidArgument("volume_content_source must name a snapshot or a volume");
+        }
     }
 
     /** Throws INVALID_ARGUMENT for the first capability this driver cannot serve. */

@@ -1,6 +1,7 @@
 package io.converged.gluster.controller.csi;
 
 import com.google.protobuf.Int64Value;
+import com.google.protobuf.Timestamp;
 import io.converged.gluster.controller.provision.Capacity;
 import io.converged.gluster.controller.provision.ProvisionedVolume;
 import io.converged.gluster.controller.provision.StorageClassParameters;
@@ -9,6 +10,12 @@ import io.converged.gluster.controller.provision.VolumeHealth;
 import io.converged.gluster.controller.provision.VolumeNames;
 import io.converged.gluster.controller.provision.VolumeOptions;
 import io.converged.gluster.controller.provision.VolumeRequest;
+import io.converged.gluster.controller.snapshot.ContentSource;
+import io.converged.gluster.controller.snapshot.SnapshotBackend;
+import io.converged.gluster.controller.snapshot.SnapshotClassParameters;
+import io.converged.gluster.controller.snapshot.SnapshotId;
+import io.converged.gluster.controller.snapshot.SnapshotRecord;
+import io.converged.gluster.controller.snapshot.Snapshots;
 import io.converged.gluster.csi.context.VolumeContext;
 import io.converged.gluster.csi.runtime.Answers;
 import io.converged.gluster.csi.runtime.CsiException;
@@ -23,14 +30,21 @@ import io.converged.gluster.csi.v1.ControllerGrpc;
 import io.converged.gluster.csi.v1.ControllerModifyVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerModifyVolumeResponse;
 import io.converged.gluster.csi.v1.ControllerServiceCapability;
+import io.converged.gluster.csi.v1.CreateSnapshotRequest;
+import io.converged.gluster.csi.v1.CreateSnapshotResponse;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.CreateVolumeResponse;
+import io.converged.gluster.csi.v1.DeleteSnapshotRequest;
+import io.converged.gluster.csi.v1.DeleteSnapshotResponse;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeResponse;
 import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.GetCapacityResponse;
+import io.converged.gluster.csi.v1.ListSnapshotsRequest;
+import io.converged.gluster.csi.v1.ListSnapshotsResponse;
 import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ListVolumesResponse;
+import io.converged.gluster.csi.v1.Snapshot;
 import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesRequest;
 import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesResponse;
 import io.converged.gluster.csi.v1.Volume;
@@ -38,6 +52,7 @@ import io.converged.gluster.csi.v1.VolumeCondition;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -54,22 +69,28 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             ControllerServiceCapability.RPC.Type.GET_VOLUME,
             ControllerServiceCapability.RPC.Type.VOLUME_CONDITION,
             ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER,
-            ControllerServiceCapability.RPC.Type.MODIFY_VOLUME);
+            ControllerServiceCapability.RPC.Type.MODIFY_VOLUME,
+            ControllerServiceCapability.RPC.Type.CREATE_DELETE_SNAPSHOT,
+            ControllerServiceCapability.RPC.Type.LIST_SNAPSHOTS,
+            ControllerServiceCapability.RPC.Type.CLONE_VOLUME);
 
     private final VolumeBackend backend;
+    private final SnapshotBackend snapshots;
     private final List<String> allowedBrickRoots;
     private final VolumeLocks locks;
 
-    public ControllerService(VolumeBackend backend, List<String> allowedBrickRoots) {
-        this(backend, allowedBrickRoots, new VolumeLocks());
+    public ControllerService(VolumeBackend backend, SnapshotBackend snapshots, List<String> allowedBrickRoots) {
+        this(backend, snapshots, allowedBrickRoots, new VolumeLocks());
     }
 
     /**
      * @param locks the per-volume locks, shared with whatever else works on volumes: background quota
      *     repairs ({@link QuotaRepairs}) and the admin API's brick moves
      */
-    public ControllerService(VolumeBackend backend, List<String> allowedBrickRoots, VolumeLocks locks) {
+    public ControllerService(VolumeBackend backend, SnapshotBackend snapshots, List<String> allowedBrickRoots,
+            VolumeLocks locks) {
         this.backend = backend;
+        this.snapshots = snapshots;
         this.allowedBrickRoots = List.copyOf(allowedBrickRoots);
         this.locks = locks;
     }
@@ -78,9 +99,15 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
     public void createVolume(CreateVolumeRequest request, StreamObserver<CreateVolumeResponse> out) {
         Answers.answer(out, () -> {
             VolumeRequest volumeRequest = ControllerRequests.volumeRequest(request, allowedBrickRoots);
+            Optional<ContentSource> source = ControllerRequests.contentSource(request);
             try (VolumeLocks.Held held = locks.acquire(volumeRequest.volumeName())) {
-                ProvisionedVolume volume = backend.create(volumeRequest);
-                return CreateVolumeResponse.newBuilder().setVolume(toCsi(volume)).build();
+                ProvisionedVolume volume = source.isPresent()
+                        ? snapshots.createVolumeFrom(volumeRequest, source.get()) : backend.create(volumeRequest);
+                Volume.Builder answer = toCsi(volume).toBuilder();
+                if (request.hasVolumeContentSource()) {
+                    answer.setContentSource(request.getVolumeContentSource());
+                }
+                return CreateVolumeResponse.newBuilder().setVolume(answer).build();
             }
         });
     }
@@ -94,6 +121,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                 return DeleteVolumeResponse.getDefaultInstance();
             }
             try (VolumeLocks.Held held = locks.acquire(id)) {
+                snapshots.beforeDeleteVolume(id);
                 backend.delete(id);
                 return DeleteVolumeResponse.getDefaultInstance();
             }
@@ -215,6 +243,88 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                             .setVolumeCondition(condition(backend.health(id))))
                     .build();
         });
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> out) {
+        Answers.answer(out, () -> {
+            String name = ControllerRequests.name(request.getName());
+            String source = request.getSourceVolumeId();
+            if (source.isEmpty()) {
+                throw CsiException.invalidArgument("source_volume_id is required");
+            }
+            if (!VolumeNames.isValidVolumeId(source)) {
+                throw CsiException.notFound("no volume has the id '" + source + "'");
+            }
+            SnapshotClassParameters parameters = SnapshotClassParameters.parse(request.getParametersMap(),
+                    allowedBrickRoots);
+            SnapshotId id = SnapshotId.forRequest(parameters.pool(), name);
+            try (VolumeLocks.Held held = locks.acquire(id.toString())) {
+                Snapshots.Snapshot snapshot = snapshots.createSnapshot(name, source, parameters);
+                return CreateSnapshotResponse.newBuilder().setSnapshot(toCsi(snapshot)).build();
+            }
+        });
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshotRequest request, StreamObserver<DeleteSnapshotResponse> out) {
+        Answers.answer(out, () -> {
+            if (request.getSnapshotId().isEmpty()) {
+                throw CsiException.invalidArgument("snapshot_id is required");
+            }
+            Optional<SnapshotId> id = SnapshotId.parse(request.getSnapshotId());
+            if (id.isEmpty()) {
+                // No snapshot of ours can have this id, so there is nothing to delete.
+                return DeleteSnapshotResponse.getDefaultInstance();
+            }
+            try (VolumeLocks.Held held = locks.acquire(id.get().toString())) {
+                snapshots.deleteSnapshot(id.get());
+                return DeleteSnapshotResponse.getDefaultInstance();
+            }
+        });
+    }
+
+    @Override
+    public void listSnapshots(ListSnapshotsRequest request, StreamObserver<ListSnapshotsResponse> out) {
+        Answers.answer(out, () -> {
+            if (request.getMaxEntries() < 0) {
+                throw CsiException.invalidArgument("max_entries may not be negative");
+            }
+            List<Snapshots.Snapshot> found;
+            if (!request.getSnapshotId().isEmpty()) {
+                Optional<SnapshotId> id = SnapshotId.parse(request.getSnapshotId());
+                found = id.isEmpty() ? List.of() : snapshots.findSnapshot(id.get()).stream().toList();
+            } else {
+                found = snapshots.listSnapshots();
+            }
+            String source = request.getSourceVolumeId();
+            List<Snapshots.Snapshot> matching = source.isEmpty() ? found
+                    : found.stream().filter(s -> s.record().sourceVolumeId().equals(source)).toList();
+            List<String> ids = matching.stream().map(s -> s.id().toString()).toList();
+            int start = ListPages.start(ids, request.getStartingToken(), "snapshot");
+            int end = request.getMaxEntries() == 0 ? matching.size()
+                    : Math.min(matching.size(), start + request.getMaxEntries());
+            ListSnapshotsResponse.Builder response = ListSnapshotsResponse.newBuilder();
+            for (Snapshots.Snapshot snapshot : matching.subList(start, end)) {
+                response.addEntries(ListSnapshotsResponse.Entry.newBuilder().setSnapshot(toCsi(snapshot)));
+            }
+            if (end < matching.size()) {
+                response.setNextToken(ids.get(end));
+            }
+            return response.build();
+        });
+    }
+
+    static Snapshot toCsi(Snapshots.Snapshot snapshot) {
+        SnapshotRecord record = snapshot.record();
+        return Snapshot.newBuilder()
+                .setSnapshotId(snapshot.id().toString())
+                .setSourceVolumeId(record.sourceVolumeId())
+                .setSizeBytes(record.sizeBytes())
+                .setCreationTime(Timestamp.newBuilder().setSeconds(record.created().getEpochSecond())
+                        .setNanos(record.created().getNano()))
+                .setReadyToUse(record.ready())
+                .build();
     }
 
     @Override

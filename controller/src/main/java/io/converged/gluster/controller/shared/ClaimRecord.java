@@ -94,7 +94,7 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
     }
 
     /** Letters, digits and {@code - _ .} as they are; every other byte as {@code %XX}. */
-    static String encode(String text) {
+    public static String encode(String text) {
         StringBuilder out = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
@@ -107,7 +107,8 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
         return out.toString();
     }
 
-    static String decode(String text) {
+    /** The text {@link #encode} made; IllegalArgumentException for a malformed escape. */
+    public static String decode(String text) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -24,16 +24,42 @@ public final class ExecPoolFiles implements PoolFiles {
     private static final int BATCH = 200;
 
     private final String root;
+    /** The mount point itself: {@link #root} unless this is a view of a hidden directory. */
+    private final String mount;
+    private final String attribute;
     private final CommandRunner runner;
     private final Duration timeout;
     private final String where;
 
     /** @param root the pool's mount point on the peer */
     public ExecPoolFiles(String root, CommandRunner runner, Duration timeout, String where) {
+        this(root, root, RECORD, runner, timeout, where);
+    }
+
+    private ExecPoolFiles(String root, String mount, String attribute, CommandRunner runner, Duration timeout,
+            String where) {
         this.root = root;
+        this.mount = mount;
+        this.attribute = attribute;
         this.runner = runner;
         this.timeout = timeout;
         this.where = where;
+    }
+
+    @Override
+    public PoolFiles under(String hidden) {
+        if (!hidden.startsWith(".") || hidden.contains("/") || hidden.equals(".") || hidden.equals("..")) {
+            throw new IllegalArgumentException("not a hidden directory name: " + hidden);
+        }
+        return new ExecPoolFiles(path(hidden), mount, attribute, runner, timeout, where + " (" + hidden + ")");
+    }
+
+    @Override
+    public PoolFiles recording(String userAttribute) {
+        if (!userAttribute.startsWith("user.") || userAttribute.length() == "user.".length()) {
+            throw new IllegalArgumentException("not a user.* attribute: " + userAttribute);
+        }
+        return new ExecPoolFiles(root, mount, userAttribute, runner, timeout, where);
     }
 
     @Override
@@ -43,7 +69,7 @@ public final class ExecPoolFiles implements PoolFiles {
 
     @Override
     public Space space() throws CsiException {
-        CommandResult result = run(List.of("stat", "-f", "-c", "%t %a %b %S", "--", root));
+        CommandResult result = run(List.of("stat", "-f", "-c", "%t %a %b %S", "--", mount));
         String[] fields = result.stdout().strip().split("\\s+");
         if (!result.succeeded() || fields.length != 4 || !FUSE_MAGIC.equals(fields[0])) {
             throw new MountGoneException(describe() + " is not mounted or does not answer: "
@@ -77,7 +103,7 @@ public final class ExecPoolFiles implements PoolFiles {
 
     @Override
     public Entry read(String name) throws CsiException {
-        CommandResult result = run(List.of("getfattr", "--only-values", "-n", RECORD, "--", path(name)));
+        CommandResult result = run(List.of("getfattr", "--only-values", "-n", attribute, "--", path(name)));
         if (result.succeeded()) {
             return new Entry(true, Optional.of(result.stdout()));
         }
@@ -92,7 +118,7 @@ public final class ExecPoolFiles implements PoolFiles {
 
     @Override
     public void writeRecord(String name, String record) throws CsiException {
-        require("writing the record of " + name, run(List.of("setfattr", "-n", RECORD, "-v", record, "--",
+        require("writing the record of " + name, run(List.of("setfattr", "-n", attribute, "-v", record, "--",
                 path(name))));
     }
 
@@ -136,12 +162,17 @@ public final class ExecPoolFiles implements PoolFiles {
     public Map<String, Optional<String>> records() throws CsiException {
         CommandResult listing = run(List.of("find", root, "-mindepth", "1", "-maxdepth", "1", "-type", "d",
                 "!", "-name", ".*", "-printf", "%f\\n"));
+        if (!root.equals(mount) && !listing.succeeded() && listing.message().contains("No such file or directory")) {
+            // A view's hidden directory that was never made holds nothing.
+            verify();
+            return new TreeMap<>();
+        }
         require("listing the claims", listing);
         Map<String, Optional<String>> records = new TreeMap<>();
         List<String> names = listing.stdout().lines().filter(line -> !line.isBlank()).toList();
         names.forEach(name -> records.put(name, Optional.empty()));
         for (int from = 0; from < names.size(); from += BATCH) {
-            List<String> argv = new ArrayList<>(List.of("getfattr", "--absolute-names", "-n", RECORD, "--"));
+            List<String> argv = new ArrayList<>(List.of("getfattr", "--absolute-names", "-n", attribute, "--"));
             names.subList(from, Math.min(names.size(), from + BATCH)).forEach(name -> argv.add(path(name)));
             // Exit 1 when some directory has no record: those are absent from the dump and named on stderr.
             // Anything else on stderr (an I/O error, no getfattr) must not pass for "no record".
@@ -160,7 +191,7 @@ public final class ExecPoolFiles implements PoolFiles {
     /** getfattr's dump: blocks of {@code # file: PATH} then {@code user.csi.claim="VALUE"}. */
     void parseDump(String dump, Map<String, Optional<String>> records) {
         String file = null;
-        String prefix = RECORD + "=\"";
+        String prefix = attribute + "=\"";
         for (String line : dump.lines().toList()) {
             if (line.startsWith("# file: ")) {
                 String path = line.substring("# file: ".length());

@@ -57,6 +57,10 @@ public final class LocalPoolFiles implements PoolFiles {
     private static final boolean UMASK_KEEPS_0755 = (umask() & 0755) == 0;
 
     private final Path root;
+    /** The mount point itself: {@link #root} unless this is a view of a hidden directory. */
+    private final Path mount;
+    /** The record's attribute as the user-attribute view names it (without {@code user.}). */
+    private final String attribute;
     private final CommandRunner runner;
     private final Duration timeout;
     private final String where;
@@ -67,10 +71,33 @@ public final class LocalPoolFiles implements PoolFiles {
      * @param runner runs the few commands (chgrp, chmod, rm) on this machine
      */
     public LocalPoolFiles(Path root, CommandRunner runner, Duration timeout, String where) {
+        this(root, root, RECORD, runner, timeout, where);
+    }
+
+    private LocalPoolFiles(Path root, Path mount, String attribute, CommandRunner runner, Duration timeout,
+            String where) {
         this.root = root;
+        this.mount = mount;
+        this.attribute = attribute;
         this.runner = runner;
         this.timeout = timeout;
         this.where = where;
+    }
+
+    @Override
+    public PoolFiles under(String hidden) {
+        if (!hidden.startsWith(".") || hidden.contains("/") || hidden.equals(".") || hidden.equals("..")) {
+            throw new IllegalArgumentException("not a hidden directory name: " + hidden);
+        }
+        return new LocalPoolFiles(root.resolve(hidden), mount, attribute, runner, timeout, where + " (" + hidden + ")");
+    }
+
+    @Override
+    public PoolFiles recording(String userAttribute) {
+        if (!userAttribute.startsWith("user.") || userAttribute.length() == "user.".length()) {
+            throw new IllegalArgumentException("not a user.* attribute: " + userAttribute);
+        }
+        return new LocalPoolFiles(root, mount, userAttribute.substring("user.".length()), runner, timeout, where);
     }
 
     @Override
@@ -85,11 +112,11 @@ public final class LocalPoolFiles implements PoolFiles {
     private void mounted() throws IOException, MountGoneException {
         Object here;
         try {
-            here = Files.getAttribute(root, "unix:dev");
+            here = Files.getAttribute(mount, "unix:dev");
         } catch (NoSuchFileException e) {
             throw new MountGoneException(describe() + " is not mounted (its mount point is not made yet)");
         }
-        Object parent = Files.getAttribute(root.getParent(), "unix:dev");
+        Object parent = Files.getAttribute(mount.getParent(), "unix:dev");
         if (here.equals(parent)) {
             throw new MountGoneException(describe() + " is not mounted");
         }
@@ -106,7 +133,7 @@ public final class LocalPoolFiles implements PoolFiles {
     private FileStore store() throws IOException {
         FileStore current = store;
         if (current == null) {
-            current = Files.getFileStore(root);
+            current = Files.getFileStore(mount);
             store = current;
         }
         return current;
@@ -166,7 +193,7 @@ public final class LocalPoolFiles implements PoolFiles {
     @Override
     public void writeRecord(String name, String record) throws CsiException {
         within("writing the record of " + name, () -> {
-            view(root.resolve(name)).write(RECORD, ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)));
+            view(root.resolve(name)).write(attribute, ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)));
             return null;
         });
     }
@@ -216,6 +243,9 @@ public final class LocalPoolFiles implements PoolFiles {
     public Map<String, Optional<String>> records() throws CsiException {
         return within("reading the claim records", () -> {
             Map<String, Optional<String>> records = new TreeMap<>();
+            if (!root.equals(mount)) {
+                mounted();
+            }
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
                 for (Path entry : entries) {
                     String name = entry.getFileName().toString();
@@ -223,6 +253,11 @@ public final class LocalPoolFiles implements PoolFiles {
                         records.put(name, readRecord(entry));
                     }
                 }
+            } catch (NoSuchFileException e) {
+                if (root.equals(mount)) {
+                    throw e;
+                }
+                // A view's hidden directory that was never made holds nothing.
             }
             return records;
         });
@@ -251,11 +286,11 @@ public final class LocalPoolFiles implements PoolFiles {
         return Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static Optional<String> readRecord(Path dir) throws IOException {
+    private Optional<String> readRecord(Path dir) throws IOException {
         UserDefinedFileAttributeView view = view(dir);
         try {
-            ByteBuffer value = ByteBuffer.allocate(view.size(RECORD));
-            view.read(RECORD, value);
+            ByteBuffer value = ByteBuffer.allocate(view.size(attribute));
+            view.read(attribute, value);
             return Optional.of(new String(value.array(), 0, value.position(), StandardCharsets.UTF_8));
         } catch (FileSystemException e) {
             if (String.valueOf(e.getReason()).contains("No data available")) {

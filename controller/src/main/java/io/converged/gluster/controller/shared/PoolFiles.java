@@ -67,4 +67,15 @@ public interface PoolFiles {
 
     /** Where the mount is, for messages. */
     String describe();
+
+    /**
+     * The same mount seen from the hidden directory {@code hidden} of this root (a name starting with
+     * {@code .}): every name of the view lies under it, and {@link #records()} of a view whose directory
+     * is missing is empty. {@link #verify()} and {@link #space()} still look at the mount itself.
+     * Snapshots live in such a view ({@code .csi-snapshots}).
+     */
+    PoolFiles under(String hidden);
+
+    /** The same files, with the record read and written as the extended attribute {@code attribute} (user.*). */
+    PoolFiles recording(String attribute);
 }

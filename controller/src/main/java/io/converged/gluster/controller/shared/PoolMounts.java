@@ -96,18 +96,36 @@ public final class PoolMounts implements Mounts {
         // A mount whose client died is still in the mount table: take it off first (lazily: nothing of ours
         // is open on it).
         runQuietly(peer, List.of("umount", "-l", dir));
-        List<String> backups = new ArrayList<>();
-        for (Brick brick : pool.bricks()) {
-            if (!brick.host().equals(peer.address()) && !backups.contains(brick.host())) {
-                backups.add(brick.host());
-            }
-        }
-        String options = "log-file=" + peer.pathOnPeer(logDir + "/" + pool.name() + ".log")
-                + (backups.isEmpty() ? "" : ",backup-volfile-servers=" + String.join(":", backups));
-        run(peer, List.of("mount", "-t", "glusterfs", "-o", options, peer.address() + ":/" + pool.name(), dir));
+        run(peer, mountArgv(peer, pool.name(), pool.bricks().stream().map(Brick::host).toList(), dir,
+                peer.pathOnPeer(logDir + "/" + pool.name() + ".log"), List.of()));
         files.verify();
         LOG.info("mounted shared pool " + pool.name() + " at " + dir + " on " + peer.name());
         return files;
+    }
+
+    /**
+     * The argv that mounts a gluster volume on a peer from the peer's own glusterd, with the volume's other
+     * servers as backups (each once, never the primary), its client logging to {@code logFile}.
+     *
+     * @param servers the addresses of the volume's bricks, in brick order
+     * @param extraOptions more mount options ({@code ro}, {@code xlator-option=...})
+     */
+    public static List<String> mountArgv(Peer peer, String volume, List<String> servers, String dir, String logFile,
+            List<String> extraOptions) {
+        List<String> backups = new ArrayList<>();
+        for (String server : servers) {
+            if (!server.equals(peer.address()) && !backups.contains(server)) {
+                backups.add(server);
+            }
+        }
+        List<String> options = new ArrayList<>();
+        options.add("log-file=" + logFile);
+        if (!backups.isEmpty()) {
+            options.add("backup-volfile-servers=" + String.join(":", backups));
+        }
+        options.addAll(extraOptions);
+        return List.of("mount", "-t", "glusterfs", "-o", String.join(",", options), peer.address() + ":/" + volume,
+                dir);
     }
 
     private static void run(Peer peer, List<String> argv) throws CsiException {

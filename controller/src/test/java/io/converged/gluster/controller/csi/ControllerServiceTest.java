@@ -56,6 +56,7 @@ class ControllerServiceTest {
     final GrpcCleanup cleanup = new GrpcCleanup();
 
     private final MemoryBackend backend = new MemoryBackend();
+    private final MemorySnapshots snapshots = new MemorySnapshots(backend);
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private ControllerGrpc.ControllerBlockingStub stub;
 
@@ -180,7 +181,7 @@ class ControllerServiceTest {
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
         cleanup.register(InProcessServerBuilder.forName(name).executor(pool)
-                .addService(new ControllerService(backend, List.of("/mnt"))).build().start());
+                .addService(new ControllerService(backend, snapshots, List.of("/mnt"))).build().start());
         stub = ControllerGrpc.newBlockingStub(cleanup.register(InProcessChannelBuilder.forName(name).build()));
     }
 
@@ -232,8 +233,10 @@ class ControllerServiceTest {
                 Map.entry("unknown mode", create("a").clearVolumeCapabilities().addVolumeCapabilities(unknownMode)
                         .build()),
                 Map.entry("xfs", create("a").clearVolumeCapabilities().addVolumeCapabilities(xfs).build()),
-                Map.entry("content source", create("a").setVolumeContentSource(VolumeContentSource.newBuilder()
-                        .setSnapshot(VolumeContentSource.SnapshotSource.newBuilder().setSnapshotId("s"))).build()),
+                Map.entry("content source of no kind", create("a").setVolumeContentSource(VolumeContentSource
+                        .getDefaultInstance()).build()),
+                Map.entry("content source without an id", create("a").setVolumeContentSource(VolumeContentSource
+                        .newBuilder().setSnapshot(VolumeContentSource.SnapshotSource.getDefaultInstance())).build()),
                 Map.entry("unknown parameter", create("a").putParameters("replicas", "3").build()),
                 Map.entry("brick root outside", create("a").putParameters("brickRoot", "/etc").build()),
                 Map.entry("option injection", create("a").putParameters("volumeOptions", "--force=1").build()));
@@ -253,6 +256,7 @@ class ControllerServiceTest {
         assertThat(GrpcCodes.of(() -> stub.getCapacity(GetCapacityRequest.newBuilder().putParameters("replica", "9")
                 .build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(backend.calls).isEmpty();
+        assertThat(snapshots.calls).isEmpty();
     }
 
     @Test
@@ -261,6 +265,7 @@ class ControllerServiceTest {
         assertThat(backend.calls).isEmpty();
         stub.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId("gcs-gone").build());
         assertThat(backend.calls).containsExactly("delete gcs-gone");
+        assertThat(snapshots.calls).containsExactly("beforeDeleteVolume gcs-gone");
     }
 
     @Test
@@ -394,7 +399,10 @@ class ControllerServiceTest {
                         ControllerServiceCapability.RPC.Type.GET_VOLUME,
                         ControllerServiceCapability.RPC.Type.VOLUME_CONDITION,
                         ControllerServiceCapability.RPC.Type.SINGLE_NODE_MULTI_WRITER,
-                        ControllerServiceCapability.RPC.Type.MODIFY_VOLUME);
+                        ControllerServiceCapability.RPC.Type.MODIFY_VOLUME,
+                        ControllerServiceCapability.RPC.Type.CREATE_DELETE_SNAPSHOT,
+                        ControllerServiceCapability.RPC.Type.LIST_SNAPSHOTS,
+                        ControllerServiceCapability.RPC.Type.CLONE_VOLUME);
     }
 
     private static ControllerModifyVolumeRequest modify(String id, Map<String, String> parameters) {

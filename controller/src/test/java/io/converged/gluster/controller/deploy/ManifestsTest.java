@@ -173,6 +173,7 @@ class ManifestsTest {
     static final Map<String, Set<Integer>> SUPPORTED_MAJORS = Map.of(
             "csi-provisioner", Set.of(6),
             "csi-resizer", Set.of(2),
+            "csi-snapshotter", Set.of(8),
             "csi-node-driver-registrar", Set.of(2),
             "livenessprobe", Set.of(2),
             "csi-external-health-monitor-controller", Set.of(0));

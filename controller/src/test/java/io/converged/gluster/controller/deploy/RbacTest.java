@@ -46,8 +46,8 @@ class RbacTest {
     }
 
     /**
-     * What csi-provisioner (v6, no topology, snapshots or capacity), csi-resizer (v2) and
-     * csi-external-health-monitor-controller (v0.18, no node watcher) ask, with
+     * What csi-provisioner (v6, no topology or capacity; a restore reads its VolumeSnapshot), csi-resizer
+     * (v2) and csi-external-health-monitor-controller (v0.18, no node watcher) ask, with
      * VolumeAttributesClasses: the provisioner gets a claim's class to create with its parameters, the
      * resizer watches them to modify volumes whose claim switched class.
      */
@@ -72,6 +72,10 @@ class RbacTest {
         for (String verb : List.of("get", "watch", "list", "delete", "update", "create")) {
             calls.add(Call.in(CSI_NAMESPACE, "coordination.k8s.io", "leases", verb));
         }
+        for (String verb : List.of("get", "list")) {
+            calls.add(Call.in("apps", "snapshot.storage.k8s.io", "volumesnapshots", verb));
+            calls.add(Call.cluster("snapshot.storage.k8s.io", "volumesnapshotcontents", verb));
+        }
         // csi-external-health-monitor-controller (v0.18): its informers, and the events it posts on PVCs.
         for (String resource : List.of("persistentvolumes", "persistentvolumeclaims", "pods", "nodes", "events")) {
             for (String verb : List.of("get", "list", "watch")) {
@@ -80,6 +84,26 @@ class RbacTest {
         }
         calls.add(Call.in("some-app", "", "events", "create"));
         calls.add(Call.in("some-app", "", "events", "patch"));
+        return calls;
+    }
+
+    /** What csi-snapshotter (v8: snapshots; group snapshots only listed, this driver has none) asks. */
+    private static List<Call> snapshotterCalls() {
+        List<Call> calls = new ArrayList<>();
+        for (String verb : List.of("get", "list", "watch")) {
+            calls.add(Call.cluster("snapshot.storage.k8s.io", "volumesnapshotclasses", verb));
+            calls.add(Call.cluster("groupsnapshot.storage.k8s.io", "volumegroupsnapshotclasses", verb));
+            calls.add(Call.cluster("groupsnapshot.storage.k8s.io", "volumegroupsnapshotcontents", verb));
+        }
+        for (String verb : List.of("get", "list", "watch", "update", "patch")) {
+            calls.add(Call.cluster("snapshot.storage.k8s.io", "volumesnapshotcontents", verb));
+        }
+        for (String verb : List.of("update", "patch")) {
+            calls.add(Call.cluster("snapshot.storage.k8s.io", "volumesnapshotcontents/status", verb));
+        }
+        for (String verb : List.of("create", "patch")) {
+            calls.add(Call.in("default", "", "events", verb));
+        }
         return calls;
     }
 
@@ -101,6 +125,7 @@ class RbacTest {
     void theControllerSidecarsAndLeasesAreEachAllowed() {
         List<Call> calls = new ArrayList<>(driverCalls());
         calls.addAll(sidecarCalls());
+        calls.addAll(snapshotterCalls());
 
         assertThat(calls).allSatisfy(call -> assertThat(rbac.allows(CSI_NAMESPACE, SA, call))
                 .as("allowed: " + call).isTrue());
@@ -251,12 +276,28 @@ class RbacTest {
     @Test
     void theSidecarRolesNeverReachPods() {
         List<PolicyRule> sidecarRules = new ArrayList<>();
-        for (String name : List.of("gluster-csi-provisioner", "gluster-csi-resizer")) {
+        for (String name : List.of("gluster-csi-provisioner", "gluster-csi-resizer", "gluster-csi-snapshotter")) {
             sidecarRules.addAll(Manifests.named(installed, ClusterRole.class, name).getRules());
         }
 
         assertThat(grants(sidecarRules)).noneMatch(g -> g.contains(" pods") || g.contains("secrets")
                 || g.contains("nodes"));
+    }
+
+    @Test
+    void theSnapshotSidecarsNeitherDeleteSnapshotObjectsNorMakeOrChangeGroupSnapshots() {
+        List<Call> forbidden = new ArrayList<>();
+        for (String resource : List.of("volumesnapshots", "volumesnapshotcontents", "volumesnapshotclasses")) {
+            forbidden.add(Call.cluster("snapshot.storage.k8s.io", resource, "delete"));
+        }
+        forbidden.add(Call.cluster("snapshot.storage.k8s.io", "volumesnapshotcontents", "create"));
+        forbidden.add(Call.in("apps", "snapshot.storage.k8s.io", "volumesnapshots", "update"));
+        for (String verb : List.of("create", "update", "patch", "delete")) {
+            forbidden.add(Call.cluster("groupsnapshot.storage.k8s.io", "volumegroupsnapshotcontents", verb));
+        }
+
+        assertThat(forbidden).allSatisfy(call -> assertThat(rbac.allows(CSI_NAMESPACE, SA, call))
+                .as("forbidden: " + call).isFalse());
     }
 
     @Test

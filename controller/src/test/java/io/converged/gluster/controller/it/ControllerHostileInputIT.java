@@ -14,10 +14,13 @@ import io.converged.gluster.csi.v1.CapacityRange;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.CreateSnapshotRequest;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteSnapshotRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.IdentityGrpc;
+import io.converged.gluster.csi.v1.ListSnapshotsRequest;
 import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ProbeRequest;
 import io.converged.gluster.csi.v1.ValidateVolumeCapabilitiesRequest;
@@ -270,11 +273,40 @@ class ControllerHostileInputIT {
                     kinds.merge("ControllerGetVolume", 1, Integer::sum);
                 }
                 default -> {
-                    ListVolumesRequest request = ListVolumesRequest.newBuilder()
-                            .setMaxEntries(gen.random.nextInt(7) - 2).setStartingToken(gen.random.nextBoolean()
-                                    ? gen.pick() : "").build();
-                    codeOf(() -> call().listVolumes(request), codes, bad, "ListVolumes " + request);
-                    kinds.merge("ListVolumes", 1, Integer::sum);
+                    switch (gen.random.nextInt(4)) {
+                        case 0 -> {
+                            ListVolumesRequest request = ListVolumesRequest.newBuilder()
+                                    .setMaxEntries(gen.random.nextInt(7) - 2).setStartingToken(gen.random.nextBoolean()
+                                            ? gen.pick() : "").build();
+                            codeOf(() -> call().listVolumes(request), codes, bad, "ListVolumes " + request);
+                            kinds.merge("ListVolumes", 1, Integer::sum);
+                        }
+                        case 1 -> {
+                            // Never of the keeper: a snapshot of it would rightly make a pool.
+                            String source = gen.id();
+                            CreateSnapshotRequest request = CreateSnapshotRequest.newBuilder().setName(gen.name())
+                                    .setSourceVolumeId(source.equals(keeper) ? "gcs-none" : source)
+                                    .putAllParameters(gen.parameters()).putSecrets("key", gen.secret()).build();
+                            codeOf(() -> call().createSnapshot(request), codes, bad, "CreateSnapshot " + request);
+                            kinds.merge("CreateSnapshot", 1, Integer::sum);
+                        }
+                        case 2 -> {
+                            DeleteSnapshotRequest request = DeleteSnapshotRequest.newBuilder()
+                                    .setSnapshotId(gen.random.nextBoolean() ? gen.pick() : "snapshots/.csi-snapshots/"
+                                            + gen.pick()).putSecrets("key", gen.secret()).build();
+                            codeOf(() -> call().deleteSnapshot(request), codes, bad, "DeleteSnapshot " + request);
+                            kinds.merge("DeleteSnapshot", 1, Integer::sum);
+                        }
+                        default -> {
+                            ListSnapshotsRequest request = ListSnapshotsRequest.newBuilder()
+                                    .setMaxEntries(gen.random.nextInt(7) - 2).setStartingToken(gen.random.nextBoolean()
+                                            ? gen.pick() : "").setSnapshotId(gen.random.nextBoolean() ? gen.pick()
+                                            : "").setSourceVolumeId(gen.random.nextBoolean() ? gen.id() : "")
+                                    .build();
+                            codeOf(() -> call().listSnapshots(request), codes, bad, "ListSnapshots " + request);
+                            kinds.merge("ListSnapshots", 1, Integer::sum);
+                        }
+                    }
                 }
             }
             if (i % 50 == 49) {

@@ -77,6 +77,22 @@ final class ControllerJars {
             kills++;
         }
 
+        /**
+         * Makes the call whose work halts the controller at a step it takes in the background (a copy's):
+         * the call may answer first (with {@code answered}, e.g. ABORTED while a copy runs) or die with its
+         * controller; either way returns once the process is gone.
+         */
+        void crashAfter(Runnable call, Status.Code... answered) throws Exception {
+            StatusRuntimeException lost = catchThrowableOfType(StatusRuntimeException.class, call::run);
+            if (lost != null && lost.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                assertThat(answered).as(lost.getStatus().toString()).contains(lost.getStatus().getCode());
+            }
+            assertThat(process.awaitExit(Duration.ofMinutes(2))).as("exit code of the halted controller")
+                    .isEqualTo(137);
+            assertThat(process.output()).contains("fault injection: halting after");
+            kills++;
+        }
+
         @Override
         public void close() {
             channel.close();

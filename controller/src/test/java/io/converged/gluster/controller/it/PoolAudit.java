@@ -159,11 +159,16 @@ final class PoolAudit {
                 }
                 continue;
             }
+            if (dir.equals(".csi-snapshots")) {
+                problems.addAll(snapshotProblems(pool, entry));
+                continue;
+            }
             Optional<String> record = xattr(entry, "user.csi.claim");
             if (record.isEmpty()) {
                 problems.add("pool " + pool + ": directory " + dir + " is not a recorded claim");
                 continue;
             }
+            problems.addAll(contentProblems("pool " + pool + ": claim " + dir, entry));
             boolean retained = record.get().contains("state=retained");
             long recorded = Long.parseLong(record.get().replaceAll(".*capacity=([0-9]+).*", "$1"));
             Optional<QuotaLimit> limit = gluster.quotaList(pool, "/" + dir);
@@ -179,6 +184,56 @@ final class PoolAudit {
             }
         }
         return problems;
+    }
+
+    /**
+     * The snapshots of a pool, from a brick: each is recorded ready with its data in place and nothing else
+     * (no copy left half-way); deleted ones wait in the trash for the purge.
+     */
+    static List<String> snapshotProblems(String pool, Path snapshots) throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path snapshot : list(snapshots)) {
+            String name = snapshot.getFileName().toString();
+            if (name.equals(".csi-trash")) {
+                continue;
+            }
+            Optional<String> record = xattr(snapshot, "user.csi.snapshot");
+            if (record.isEmpty() || !record.get().contains(";state=ready")) {
+                problems.add("pool " + pool + ": snapshot " + name + " is not recorded ready: " + record);
+            }
+            try (Stream<Path> entries = Files.list(snapshot)) {
+                List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+                if (!names.equals(List.of("data"))) {
+                    problems.add("pool " + pool + ": snapshot " + name + " holds " + names + ", not just its data");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A volume filled from a source: recorded ready, with no copy of it left half-way in its root. */
+    static List<String> contentProblems(String what, Path root) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Optional<String> content = xattr(root, "user.csi.content");
+        if (content.isPresent() && !content.get().contains(";state=ready")) {
+            problems.add(what + " is still recorded as being filled: " + content.get());
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.filter(p -> p.getFileName().toString().startsWith(".csi-copy-")
+                    || p.getFileName().toString().equals(".csi-restored"))
+                    .forEach(p -> problems.add(what + " holds a copy left half-way: " + p.getFileName() + " "
+                            + describeLeftover(p)));
+        }
+        return problems;
+    }
+
+    private static String describeLeftover(Path dir) {
+        try (Stream<Path> inside = Files.list(dir)) {
+            return "holding " + inside.map(p -> p.getFileName().toString()).toList() + ", attributes "
+                    + xattr(dir, "trusted.gfid").map(String::length).orElse(-1) + "-byte gfid";
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
     }
 
     /** The claim directories of a pool, from its first brick: name to record. */
@@ -440,6 +495,9 @@ final class PoolAudit {
                 found.forEach(problem -> problems.add(problem + " [" + healState + "]"));
             }
         } else if (volume.started()) {
+            if (!volume.bricks().isEmpty() && Files.isDirectory(Path.of(volume.bricks().get(0).path()))) {
+                problems.addAll(contentProblems("volume " + name, Path.of(volume.bricks().get(0).path())));
+            }
             Optional<QuotaLimit> limit = gluster.quotaList(name, "/");
             long hard = limit.flatMap(l -> l.hardLimitBytes().isPresent()
                     ? Optional.of(l.hardLimitBytes().getAsLong()) : Optional.empty()).orElse(-1L);

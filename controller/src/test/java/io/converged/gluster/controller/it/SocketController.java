@@ -34,18 +34,19 @@ final class SocketController implements AutoCloseable {
     private final UnixSocketServer server;
     private final UnixChannel channel;
     private final GlusterCli gluster;
-    private final VolumeBackend backend;
+    private final ControllerMain.Backend parts;
 
-    private SocketController(UnixSocketServer server, UnixChannel channel, GlusterCli gluster, VolumeBackend backend) {
+    private SocketController(UnixSocketServer server, UnixChannel channel, GlusterCli gluster,
+            ControllerMain.Backend parts) {
         this.server = server;
         this.channel = channel;
         this.gluster = gluster;
-        this.backend = backend;
+        this.parts = parts;
     }
 
     /** The backend the controller serves from (for background work a test runs by hand, such as a quota check). */
     VolumeBackend backend() {
-        return backend;
+        return parts.volumes();
     }
 
     /** Starts the controller in {@code dir}; the listener hears every provisioning step. */
@@ -55,9 +56,9 @@ final class SocketController implements AutoCloseable {
         }
         Path peersFile = dir.resolve("peers");
         Files.writeString(peersFile, pool.peersFileText());
-        VolumeBackend backend = ControllerMain.backend(new PeersFile(peersFile), List.of("/mnt"), POOL_MOUNTS,
-                listener).volumes();
-        ControllerService controller = new ControllerService(backend, List.of("/mnt"));
+        ControllerMain.Backend backend = ControllerMain.backend(new PeersFile(peersFile), List.of("/mnt"),
+                POOL_MOUNTS, listener);
+        ControllerService controller = new ControllerService(backend.volumes(), backend.snapshots(), List.of("/mnt"));
         IdentityService identity = new IdentityService(List.of(IdentityService.controllerService()),
                 () -> controller.ready() ? Readiness.Status.READY : Readiness.Status.notReady("no peer"));
         Endpoint endpoint = new Endpoint(dir.resolve("controller.sock"));
@@ -72,6 +73,11 @@ final class SocketController implements AutoCloseable {
         return ControllerGrpc.newBlockingStub(channel.channel());
     }
 
+    /** The backend and its parts, as the controller's main wires them (the copies' metrics, say). */
+    ControllerMain.Backend parts() {
+        return parts;
+    }
+
     /** The gluster CLI of peer 1, to check what the controller did. */
     GlusterCli gluster() {
         return gluster;
@@ -81,5 +87,6 @@ final class SocketController implements AutoCloseable {
     public void close() {
         channel.close();
         server.stop(Duration.ofSeconds(5));
+        parts.snapshots().close();
     }
 }

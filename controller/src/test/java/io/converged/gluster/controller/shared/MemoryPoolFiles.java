@@ -223,6 +223,17 @@ final class MemoryPoolFiles implements PoolFiles {
         return "the memory of pool " + pool;
     }
 
+    /** Claims use neither views nor other records (snapshots do, and are tested on real mounts). */
+    @Override
+    public PoolFiles under(String hidden) {
+        throw new UnsupportedOperationException("claims use no view of a hidden directory");
+    }
+
+    @Override
+    public PoolFiles recording(String attribute) {
+        throw new UnsupportedOperationException("claims use no other record");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Directory existing(String name) throws CsiException {

@@ -140,6 +140,18 @@ public final class Bench implements Callable<Integer> {
             + "measure throughput under the limit (default: 384; --quick: 192)")
     private Integer quotaWriteMib;
 
+    @Option(names = "--snapshot-files", paramLabel = "N", converter = Positive.class, description = "files of the "
+            + "volume snapshotted and restored (default: 1000; --quick: 100)")
+    private Integer snapshotFiles;
+
+    @Option(names = "--snapshot-mib", paramLabel = "MIB", converter = Positive.class, description = "MiB those "
+            + "files hold together (default: 1024; --quick: 256)")
+    private Integer snapshotMib;
+
+    @Option(names = "--snapshot-rounds", paramLabel = "N", converter = Positive.class, description = "snapshots and "
+            + "restores measured, each next to the floor's cp -a (default: 3; --quick: 1)")
+    private Integer snapshotRounds;
+
     @Option(names = "--skip", paramLabel = "PHASE", split = ",",
             description = "phases not to run: ${COMPLETION-CANDIDATES}")
     private List<Phase> skip;
@@ -152,7 +164,7 @@ public final class Bench implements Callable<Integer> {
 
     /** The parts of a run, in the order they run; {@code --skip} names them. */
     enum Phase {
-        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE, SHARED, QUOTA;
+        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE, SHARED, QUOTA, SNAPSHOT;
 
         @Override
         public String toString() {
@@ -216,6 +228,9 @@ public final class Bench implements Callable<Integer> {
         sharedScale = Math.max(Objects.requireNonNullElse(sharedScale, quick ? 100 : 1000),
                 1 + sharedSequence + sharedBurst + 10);
         quotaWriteMib = Objects.requireNonNullElse(quotaWriteMib, quick ? 192 : 384);
+        snapshotFiles = Objects.requireNonNullElse(snapshotFiles, quick ? 100 : 1000);
+        snapshotMib = Objects.requireNonNullElse(snapshotMib, quick ? 256 : 1024);
+        snapshotRounds = Objects.requireNonNullElse(snapshotRounds, quick ? 1 : 3);
     }
 
     @Override
@@ -307,6 +322,14 @@ public final class Bench implements Callable<Integer> {
                 quota.measure(quotaWriteMib);
             } finally {
                 quota.cleanUp();
+            }
+        }
+        if (!skip.contains(Phase.SNAPSHOT)) {
+            SnapshotBench snapshots = new SnapshotBench(this, run);
+            try {
+                snapshots.measure(snapshotFiles, (long) snapshotMib * 1024 * 1024 / snapshotFiles, snapshotRounds);
+            } finally {
+                snapshots.cleanUp();
             }
         }
     }

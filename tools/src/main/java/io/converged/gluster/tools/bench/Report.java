@@ -39,6 +39,17 @@ public final class Report {
         return ms >= 1000 ? String.format(Locale.ROOT, "%.2f s", ms / 1000) : String.format(Locale.ROOT, "%.0f ms", ms);
     }
 
+    /** Bytes as "1024 MiB". */
+    public static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / 1048576.0);
+    }
+
+    /** Bytes moved in that many milliseconds, as "44.1 MiB/s"; "-" when there is no time. */
+    public static String throughput(long bytes, double ms) {
+        return Double.isNaN(ms) || ms <= 0 ? "-" : String.format(Locale.ROOT, "%.1f MiB/s", bytes / 1048576.0
+                / (ms / 1000));
+    }
+
     /** A ratio as "1.04x"; NaN is "-". */
     public static String times(double ratio) {
         return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);

@@ -11,12 +11,16 @@ import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerGetVolumeResponse;
 import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.CreateSnapshotRequest;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteSnapshotRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.GetPluginCapabilitiesRequest;
 import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.GetPluginInfoRequest;
 import io.converged.gluster.csi.v1.IdentityGrpc;
+import io.converged.gluster.csi.v1.ListSnapshotsRequest;
+import io.converged.gluster.csi.v1.ListSnapshotsResponse;
 import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ListVolumesResponse;
 import io.converged.gluster.csi.v1.NodeGetVolumeStatsRequest;
@@ -27,8 +31,10 @@ import io.converged.gluster.csi.v1.NodeStageVolumeRequest;
 import io.converged.gluster.csi.v1.NodeUnpublishVolumeRequest;
 import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.ProbeRequest;
+import io.converged.gluster.csi.v1.Snapshot;
 import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
+import io.converged.gluster.csi.v1.VolumeContentSource;
 import io.converged.gluster.csi.v1.VolumeUsage;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -37,6 +43,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +78,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * {@code gluster-csi-ctl}: an operator's client for the CSI sockets, for what the sidecars cannot
- * answer by hand — list volumes, create, delete, expand, stage and publish, stats, probe. Tables by
+ * answer by hand — list volumes, create (from a snapshot or a volume too), delete, expand, stage and
+ * publish, stats, probe; list, take and delete snapshots. Tables by
  * default, {@code -o json} for scripts. It is the main class of the tools jar:
  * {@code java -jar tools/target/gluster-csi-tools.jar --help}. Exit codes: 0 ok, 1 a call failed,
  * 2 bad usage (picocli's answer to an unknown option or a missing argument).
@@ -78,7 +87,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 @Command(name = "gluster-csi-ctl", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = Ctl.Version.class, sortOptions = false,
         description = "A client of the gluster-csi sockets: list, create, describe, expand and delete volumes; "
-                + "stage, publish and their undoing; stats and probe; the storage peers, and moving bricks off them.",
+                + "list, take and delete snapshots; stage, publish and their undoing; stats and probe; the storage"
+                + " peers, and moving bricks off them.",
         subcommands = PeerCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:a call failed (error: CODE: description)", "2:bad usage"})
@@ -155,8 +165,9 @@ public final class Ctl {
 
     /** Runs one command; returns the exit code (0 ok, 1 failed call, 2 bad usage). */
     int run(String... args) {
-        CommandLine line = new CommandLine(this)
-                .setOut(out)
+        CommandLine line = new CommandLine(this);
+        line.addSubcommand(new CommandLine(new SnapshotCommands()));
+        line.setOut(out)
                 .setErr(err)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(Target.class, Ctl::target)
@@ -504,7 +515,19 @@ public final class Ctl {
             Map<String, String> overrides,
             @Option(names = "--pvc", paramLabel = "NAMESPACE/NAME",
                     description = "the claim, passed as the external-provisioner passes it")
-            Claim claim) throws IOException {
+            Claim claim,
+            @Option(names = "--from-snapshot", paramLabel = "SNAPSHOT_ID",
+                    description = "fill the volume from this snapshot (at least the snapshot's size)")
+            String fromSnapshot,
+            @Option(names = "--from-volume", paramLabel = "VOLUME_ID",
+                    description = "fill the volume with a copy of this volume (a clone)")
+            String fromVolume,
+            @Option(names = "--wait", description = "with --from-*: call again, as the provisioner does, until the"
+                    + " volume is full (the controller answers ABORTED while it copies)")
+            boolean wait) throws IOException, InterruptedException {
+        if (fromSnapshot != null && fromVolume != null) {
+            throw usage("give --from-snapshot or --from-volume, not both");
+        }
         Map<String, String> parameters = new TreeMap<>();
         if (storageClass != null) {
             parameters.putAll(storageClassParameters(storageClass));
@@ -516,12 +539,115 @@ public final class Ctl {
             parameters.put("csi.storage.k8s.io/pvc/namespace", claim.namespace());
             parameters.put("csi.storage.k8s.io/pvc/name", claim.name());
         }
-        Volume volume = onEndpoint(controller, "controller", c -> controller(c).createVolume(
-                CreateVolumeRequest.newBuilder().setName(name).putAllParameters(parameters)
-                        .addVolumeCapabilities(mountCapability(false))
-                        .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size)).build()).getVolume());
+        CreateVolumeRequest.Builder request = CreateVolumeRequest.newBuilder().setName(name)
+                .putAllParameters(parameters).addVolumeCapabilities(mountCapability(false))
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size));
+        if (fromSnapshot != null) {
+            request.setVolumeContentSource(VolumeContentSource.newBuilder().setSnapshot(
+                    VolumeContentSource.SnapshotSource.newBuilder().setSnapshotId(fromSnapshot)));
+        } else if (fromVolume != null) {
+            request.setVolumeContentSource(VolumeContentSource.newBuilder().setVolume(
+                    VolumeContentSource.VolumeSource.newBuilder().setVolumeId(fromVolume)));
+        }
+        Volume volume = wait ? untilFilled(request.build())
+                : onEndpoint(controller, "controller", c -> controller(c).createVolume(request.build()).getVolume());
         print(volumeWithContext(volume), List.of(volumeRow(volume)));
         return 0;
+    }
+
+    /** CreateVolume again every second while the controller answers ABORTED (the copy is under way). */
+    private Volume untilFilled(CreateVolumeRequest request) throws InterruptedException {
+        while (true) {
+            try {
+                return onEndpoint(controller, "controller", c -> controller(c).createVolume(request).getVolume());
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.ABORTED) {
+                    throw e;
+                }
+                err.println(e.getStatus().getDescription());
+                err.flush();
+            }
+            Thread.sleep(WAIT_POLL_MILLIS);
+        }
+    }
+
+    /** How often {@code --wait} asks again. */
+    private static final long WAIT_POLL_MILLIS = 1000;
+
+    /** {@code snapshot create} and {@code snapshot delete}; {@code snapshots} lists them. */
+    @Command(name = "snapshot", description = "Take or delete a snapshot (CreateSnapshot, DeleteSnapshot).",
+            synopsisSubcommandLabel = "(create | delete)")
+    final class SnapshotCommands {
+        @Command(name = "create", description = "CreateSnapshot of a volume, with a VolumeSnapshotClass's"
+                + " parameters (and overrides).")
+        int create(
+                @Parameters(paramLabel = "NAME", description = "the snapshot's name (a VolumeSnapshotContent's, in"
+                        + " Kubernetes)") String name,
+                @Option(names = "--source", required = true, paramLabel = "VOLUME_ID",
+                        description = "the volume to snapshot") String source,
+                @Option(names = "--snapshot-class", paramLabel = "FILE",
+                        description = "a VolumeSnapshotClass YAML whose parameters the snapshot gets")
+                Path snapshotClass,
+                @Option(names = "--param", paramLabel = "KEY=VALUE",
+                        description = "a parameter, over the class's; repeatable") Map<String, String> overrides,
+                @Option(names = "--wait", description = "call again, as the snapshotter does, until the snapshot is"
+                        + " ready") boolean wait) throws IOException, InterruptedException {
+            Map<String, String> parameters = new TreeMap<>();
+            if (snapshotClass != null) {
+                parameters.putAll(storageClassParameters(snapshotClass));
+            }
+            if (overrides != null) {
+                parameters.putAll(overrides);
+            }
+            CreateSnapshotRequest request = CreateSnapshotRequest.newBuilder().setName(name).setSourceVolumeId(source)
+                    .putAllParameters(parameters).build();
+            Snapshot snapshot = onEndpoint(controller, "controller", c -> controller(c).createSnapshot(request)
+                    .getSnapshot());
+            while (wait && !snapshot.getReadyToUse()) {
+                Thread.sleep(WAIT_POLL_MILLIS);
+                snapshot = onEndpoint(controller, "controller", c -> controller(c).createSnapshot(request)
+                        .getSnapshot());
+            }
+            Map<String, Object> row = snapshotRow(snapshot);
+            print(row, List.of(row));
+            return 0;
+        }
+
+        @Command(name = "delete", description = "DeleteSnapshot.")
+        int delete(@Parameters(paramLabel = "ID") String id) {
+            onEndpoint(controller, "controller", c -> controller(c).deleteSnapshot(
+                    DeleteSnapshotRequest.newBuilder().setSnapshotId(id).build()));
+            Map<String, Object> row = ordered("deleted", id);
+            print(row, List.of(row));
+            return 0;
+        }
+    }
+
+    @Command(name = "snapshots", description = "Snapshots with their source, size, creation time and readiness.")
+    int snapshots(@Option(names = "--source", paramLabel = "VOLUME_ID", description = "only the snapshots of this"
+            + " volume") String source) {
+        List<Map<String, Object>> rows = onEndpoint(controller, "controller", c -> {
+            List<Map<String, Object>> found = new ArrayList<>();
+            String token = "";
+            do {
+                ListSnapshotsResponse page = controller(c).listSnapshots(ListSnapshotsRequest.newBuilder()
+                        .setMaxEntries(100).setStartingToken(token).setSourceVolumeId(source == null ? "" : source)
+                        .build());
+                page.getEntriesList().forEach(entry -> found.add(snapshotRow(entry.getSnapshot())));
+                token = page.getNextToken();
+            } while (!token.isEmpty());
+            return found;
+        });
+        print(rows, rows);
+        return 0;
+    }
+
+    private static Map<String, Object> snapshotRow(Snapshot snapshot) {
+        return ordered("id", snapshot.getSnapshotId(), "source", snapshot.getSourceVolumeId(),
+                "size", Sizes.format(snapshot.getSizeBytes()),
+                "created", Instant.ofEpochSecond(snapshot.getCreationTime().getSeconds(),
+                        snapshot.getCreationTime().getNanos()).truncatedTo(ChronoUnit.SECONDS).toString(),
+                "ready", snapshot.getReadyToUse());
     }
 
     static Map<String, String> storageClassParameters(Path file) throws IOException {

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
+import io.converged.gluster.csi.v1.CreateSnapshotRequest;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
+import io.converged.gluster.csi.v1.DeleteSnapshotRequest;
 import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
+import io.converged.gluster.csi.v1.ListSnapshotsRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -27,8 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 class CtlTest {
     private static final List<String> COMMANDS = List.of("probe", "info", "volumes", "pools", "create", "describe",
-            "expand", "health",
-            "delete", "stage", "publish", "unpublish", "unstage", "stats", "peers", "peer", "completion");
+            "expand", "health", "delete", "snapshots", "stage", "publish", "unpublish", "unstage", "stats", "peers",
+            "peer", "completion", "snapshot");
     /** The line deploy/local/run takes the new volume's id from: sed -n 's/^  "id": "\(.*\)",$/\1/p'. */
     private static final Pattern RUN_READS_THE_ID = Pattern.compile("(?m)^  \"id\": \"(.*)\",$");
 
@@ -72,9 +75,12 @@ class CtlTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"probe", "info", "volumes", "create", "describe", "expand", "delete", "stage", "publish",
-        "unpublish", "unstage", "stats", "completion"})
+        "unpublish", "unstage", "stats", "completion", "snapshots", "snapshot", "snapshot create", "snapshot delete"})
     void helpOfEachCommandExitsZeroAndCallsNothing(String command) {
-        assertThat(run("--controller", controller.url(), command, "--help")).isZero();
+        List<String> args = new java.util.ArrayList<>(List.of("--controller", controller.url()));
+        args.addAll(List.of(command.split(" ")));
+        args.add("--help");
+        assertThat(run(args.toArray(String[]::new))).isZero();
         assertThat(out()).startsWith("Usage: gluster-csi-ctl " + command);
         assertThat(controller.requests()).isEmpty();
     }
@@ -188,6 +194,58 @@ class CtlTest {
                 ID         CAPACITY   REPLICA   BRICKS
                 gcs-demo   2Gi        3         a:/b1,b:/b1,c:/b1
                 """);
+    }
+
+    @Test
+    void createFromASnapshotOrAVolumeSendsItsSourceAndWaitsWhileTheVolumeIsFilled() {
+        assertThat(run("--controller", controller.url(), "create", "restored", "--from-snapshot",
+                "snapshots/.csi-snapshots/gcs-s1")).isZero();
+        assertThat(run("--controller", controller.url(), "create", "cloned", "--from-volume", "gcs-a")).isZero();
+        assertThat(((CreateVolumeRequest) controller.requests().get(0)).getVolumeContentSource().getSnapshot()
+                .getSnapshotId()).isEqualTo("snapshots/.csi-snapshots/gcs-s1");
+        assertThat(((CreateVolumeRequest) controller.requests().get(1)).getVolumeContentSource().getVolume()
+                .getVolumeId()).isEqualTo("gcs-a");
+
+        assertThat(run("--controller", controller.url(), "create", "x", "--from-volume", "gcs-a", "--from-snapshot",
+                "s")).isEqualTo(2);
+        assertThat(err()).contains("not both");
+        assertThat(controller.requests()).hasSize(2);
+    }
+
+    @Test
+    void snapshotCreateSendsTheClassParametersAndWithWaitAsksAgainUntilReady() {
+        controller.copyingAnswers = 1;
+        assertThat(run("--controller", controller.url(), "snapshot", "create", "nightly", "--source", "gcs-a",
+                "--snapshot-class", "../storageclass-examples/snapshots/volumesnapshotclass.yaml", "--param",
+                "replica=2", "--wait")).isZero();
+
+        assertThat(controller.requests()).hasSize(2).allSatisfy(r -> {
+            CreateSnapshotRequest request = (CreateSnapshotRequest) r;
+            assertThat(request.getName()).isEqualTo("nightly");
+            assertThat(request.getSourceVolumeId()).isEqualTo("gcs-a");
+            assertThat(request.getParametersMap()).containsEntry("pool", "snapshots").containsEntry("replica", "2");
+        });
+        assertThat(out()).isEqualTo("""
+                ID                                     SOURCE   SIZE   CREATED                READY
+                snapshots/.csi-snapshots/gcs-nightly   gcs-a    1Gi    2026-09-21T14:13:20Z   true
+                """);
+    }
+
+    @Test
+    void snapshotsListsEveryPageAndBySourceAndSnapshotDeleteSendsTheId() {
+        assertThat(run("--controller", controller.url(), "snapshots")).isZero();
+        assertThat(out()).contains("gcs-s1", "gcs-s2", "gcs-s3").contains("false");
+        assertThat(controller.requests()).hasSize(2);
+
+        assertThat(run("--controller", controller.url(), "-o", "json", "snapshots", "--source", "gcs-b")).isZero();
+        assertThat(((ListSnapshotsRequest) controller.requests().get(2)).getSourceVolumeId()).isEqualTo("gcs-b");
+        assertThat(run("--controller", controller.url(), "snapshot", "delete", "snapshots/.csi-snapshots/gcs-s1"))
+                .isZero();
+        assertThat(((DeleteSnapshotRequest) controller.requests().get(3)).getSnapshotId())
+                .isEqualTo("snapshots/.csi-snapshots/gcs-s1");
+        assertThat(run("--controller", controller.url(), "snapshot", "create", "x")).isEqualTo(2);
+        assertThat(err()).contains("Missing required option: '--source=VOLUME_ID'");
+        assertThat(controller.requests()).hasSize(4);
     }
 
     @Test

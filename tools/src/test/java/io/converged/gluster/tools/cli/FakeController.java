@@ -1,18 +1,26 @@
 package io.converged.gluster.tools.cli;
 
+import com.google.protobuf.Timestamp;
 import io.converged.gluster.csi.runtime.IdentityService;
 import io.converged.gluster.csi.runtime.Readiness;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeRequest;
 import io.converged.gluster.csi.v1.ControllerExpandVolumeResponse;
 import io.converged.gluster.csi.v1.ControllerGrpc;
+import io.converged.gluster.csi.v1.CreateSnapshotRequest;
+import io.converged.gluster.csi.v1.CreateSnapshotResponse;
 import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.CreateVolumeResponse;
+import io.converged.gluster.csi.v1.DeleteSnapshotRequest;
+import io.converged.gluster.csi.v1.DeleteSnapshotResponse;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeResponse;
 import io.converged.gluster.csi.v1.GetCapacityRequest;
 import io.converged.gluster.csi.v1.GetCapacityResponse;
+import io.converged.gluster.csi.v1.ListSnapshotsRequest;
+import io.converged.gluster.csi.v1.ListSnapshotsResponse;
 import io.converged.gluster.csi.v1.ListVolumesRequest;
 import io.converged.gluster.csi.v1.ListVolumesResponse;
+import io.converged.gluster.csi.v1.Snapshot;
 import io.converged.gluster.csi.v1.Volume;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -119,6 +127,52 @@ final class FakeController extends ControllerGrpc.ControllerImplBase implements 
                 .putVolumeContext("pool", "p1").putVolumeContext("directory", directory)
                 .putVolumeContext("replica", "3").putVolumeContext("brickRoot", "/mnt/brick1")
                 .putVolumeContext("bricks", "a:/p1,b:/p1,c:/p1").build();
+    }
+
+    /** Snapshots answer "copying" this many times before "ready". */
+    volatile int copyingAnswers;
+    static final Timestamp CREATED = Timestamp.newBuilder().setSeconds(1_790_000_000L).build();
+
+    static Snapshot snapshot(String name, String source, boolean ready) {
+        return Snapshot.newBuilder().setSnapshotId("snapshots/.csi-snapshots/gcs-" + name).setSourceVolumeId(source)
+                .setSizeBytes(1L << 30).setCreationTime(CREATED).setReadyToUse(ready).build();
+    }
+
+    @Override
+    public void createSnapshot(CreateSnapshotRequest request, StreamObserver<CreateSnapshotResponse> answer) {
+        requests.add(request);
+        boolean ready = copyingAnswers <= 0;
+        copyingAnswers--;
+        answer.onNext(CreateSnapshotResponse.newBuilder().setSnapshot(snapshot(request.getName(),
+                request.getSourceVolumeId(), ready)).build());
+        answer.onCompleted();
+    }
+
+    @Override
+    public void deleteSnapshot(DeleteSnapshotRequest request, StreamObserver<DeleteSnapshotResponse> answer) {
+        requests.add(request);
+        answer.onNext(DeleteSnapshotResponse.getDefaultInstance());
+        answer.onCompleted();
+    }
+
+    /** Two pages: two snapshots of gcs-a, then one of gcs-b (or those of the source asked for). */
+    @Override
+    public void listSnapshots(ListSnapshotsRequest request, StreamObserver<ListSnapshotsResponse> answer) {
+        requests.add(request);
+        List<Snapshot> all = List.of(snapshot("s1", "gcs-a", true), snapshot("s2", "gcs-a", true),
+                snapshot("s3", "gcs-b", false));
+        List<Snapshot> matching = all.stream().filter(s -> request.getSourceVolumeId().isEmpty()
+                || s.getSourceVolumeId().equals(request.getSourceVolumeId())).toList();
+        int start = request.getStartingToken().isEmpty() ? 0 : Integer.parseInt(request.getStartingToken());
+        int end = Math.min(matching.size(), start + 2);
+        ListSnapshotsResponse.Builder page = ListSnapshotsResponse.newBuilder();
+        matching.subList(start, end).forEach(s -> page.addEntries(ListSnapshotsResponse.Entry.newBuilder()
+                .setSnapshot(s)));
+        if (end < matching.size()) {
+            page.setNextToken(Integer.toString(end));
+        }
+        answer.onNext(page.build());
+        answer.onCompleted();
     }
 
     @Override
