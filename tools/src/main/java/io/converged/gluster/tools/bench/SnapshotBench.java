@@ -29,7 +29,8 @@ import java.util.Random;
  * every 100 ms until ready; CreateVolume from the snapshot, then again while it answers ABORTED) next to
  * the floor: {@code cp -a --sparse=always} of the same files between two FUSE mounts of the same pool,
  * in the same run, the driver's and the floor's copies interleaved and their order alternated round by
- * round. The snapshot class names the claim's pool, so the driver's copies also stay within one pool.
+ * round, each started with the page cache dropped. The snapshot class names the claim's pool, so the
+ * driver's copies also stay within one pool.
  */
 final class SnapshotBench {
     static final String POOL = "bench-snap";
@@ -135,6 +136,7 @@ final class SnapshotBench {
 
     /** CreateSnapshot, then again every 100 ms until it says ready; the milliseconds from the first call. */
     private double snapshot(String name, String sourceId) throws Exception {
+        coldCaches();
         CreateSnapshotRequest request = CreateSnapshotRequest.newBuilder().setName(name).setSourceVolumeId(sourceId)
                 .putParameters("pool", POOL).putParameters("replica", "3").putParameters("brickRoot", "/mnt/brick1")
                 .build();
@@ -149,6 +151,7 @@ final class SnapshotBench {
 
     /** CreateVolume from the snapshot, then again every 100 ms while it answers ABORTED; then deletes it. */
     private double restore(String name, long bytes, String snapshotId) throws Exception {
+        coldCaches();
         CreateVolumeRequest request = claim(name, bytes).setVolumeContentSource(VolumeContentSource.newBuilder()
                 .setSnapshot(VolumeContentSource.SnapshotSource.newBuilder().setSnapshotId(snapshotId))).build();
         long start = System.nanoTime();
@@ -171,7 +174,19 @@ final class SnapshotBench {
 
     /** The floor: {@code cp -a --sparse=always FROM/. TO} between the two mounts. */
     private double floor(Path from, Path to) throws Exception {
+        coldCaches();
         return Bench.millis(() -> must(List.of("cp", "-a", "--sparse=always", "--", from + "/.", to.toString())));
+    }
+
+    /**
+     * Writes every dirty page out and drops the kernel's page cache before a timed copy, the driver's and
+     * the floor's alike: otherwise the floor's {@code cp} reads files its own source mount has just written
+     * (or the round before read) from that mount's cache, while the driver reads them through a mount of
+     * its own, and the comparison measures the cache rather than the copy.
+     */
+    private void coldCaches() throws Exception {
+        must(List.of("sync"));
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3\n");
     }
 
     private Path mount(String name) throws Exception {
