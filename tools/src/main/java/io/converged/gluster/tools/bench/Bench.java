@@ -18,6 +18,7 @@ import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.ProbeRequest;
 import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
+import io.converged.gluster.tools.bench.BenchOptions.Phase;
 import io.converged.gluster.tools.bench.Report.Row;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -52,10 +52,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.Mixin;
 
 /**
  * The benchmark of the embedded default: CSI calls over the sockets of a running
@@ -90,104 +87,8 @@ public final class Bench implements Callable<Integer> {
     private UnixChannel nodeChannel;
     private List<String> peers;
 
-    @Parameters(paramLabel = "DIR", description = "a running deploy/local/up directory (its env file is read)")
-    private Path dir;
-
-    @Option(names = "--quick", description = "a short run: sequence 5, burst 10, scale to 40 volumes, one footprint "
-            + "run (options given as well win)")
-    private boolean quick;
-
-    @Option(names = "--sequence", paramLabel = "N", converter = Positive.class, description = "volumes created and "
-            + "deleted one after another, CSI and raw interleaved (default: 10; --quick: 5)")
-    private Integer sequence;
-
-    @Option(names = "--bursts", paramLabel = "K", split = ",", converter = Positive.class, description = "concurrent "
-            + "CreateVolume bursts, each next to K raw sequences at once (default: 10,50; --quick: 10)")
-    private List<Integer> bursts;
-
-    @Option(names = "--scale", paramLabel = "N", converter = Positive.class, description = "grow the pool to N "
-            + "volumes with one CreateVolume after another (default: 200; --quick: 40)")
-    private Integer scale;
-
-    @Option(names = "--node", paramLabel = "N", converter = Positive.class, description = "volumes staged and "
-            + "published, next to raw mounts; at most the sequence's (default: 5)")
-    private Integer nodeVolumes;
-
-    @Option(names = "--footprint-runs", paramLabel = "N", converter = Positive.class, description = "fresh starts "
-            + "per server and JVM variant (default: 3; --quick: 1)")
-    private Integer footprintRuns;
-
-    @Option(names = "--settle", paramLabel = "SECONDS", description = "idle time before each create and delete "
-            + "of the provisioning sequence, CSI and raw alike: glusterd finishes one volume's quota work in the "
-            + "background, and the next quota enable within a second or so of it takes ~1 s longer, whichever "
-            + "sequence it belongs to (default: 3)")
-    private Integer settle;
-
-    @Option(names = "--shared-sequence", paramLabel = "N", converter = Positive.class, description = "claims of "
-            + "a shared pool created one after another, next to the floor's (default: 20; --quick: 10)")
-    private Integer sharedSequence;
-
-    @Option(names = "--shared-burst", paramLabel = "K", converter = Positive.class, description = "claims of a "
-            + "shared pool created at once (default: 100; --quick: 20)")
-    private Integer sharedBurst;
-
-    @Option(names = "--shared-scale", paramLabel = "N", converter = Positive.class, description = "grow the shared "
-            + "pool to N claims one after another (default: 1000; --quick: 100)")
-    private Integer sharedScale;
-
-    @Option(names = "--quota-write-mib", paramLabel = "MIB", converter = Positive.class, description = "MiB "
-            + "written to each of the quota phase's three volumes (strict, balanced, loose) in 32 MiB files to "
-            + "measure throughput under the limit (default: 384; --quick: 192)")
-    private Integer quotaWriteMib;
-
-    @Option(names = "--snapshot-files", paramLabel = "N", converter = Positive.class, description = "files of the "
-            + "volume snapshotted and restored (default: 1000; --quick: 100)")
-    private Integer snapshotFiles;
-
-    @Option(names = "--snapshot-mib", paramLabel = "MIB", converter = Positive.class, description = "MiB those "
-            + "files hold together (default: 1024; --quick: 256)")
-    private Integer snapshotMib;
-
-    @Option(names = "--snapshot-rounds", paramLabel = "N", converter = Positive.class, description = "snapshots and "
-            + "restores measured, each next to the floor's cp -a (default: 3; --quick: 1)")
-    private Integer snapshotRounds;
-
-    @Option(names = "--skip", paramLabel = "PHASE", split = ",",
-            description = "phases not to run: ${COMPLETION-CANDIDATES}")
-    private List<Phase> skip;
-
-    @Option(names = "--markdown", paramLabel = "FILE", description = "also write the table as Markdown to FILE")
-    private Path markdown;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
-    private boolean help;
-
-    /** The parts of a run, in the order they run; {@code --skip} names them. */
-    enum Phase {
-        FOOTPRINT, SEQUENCE, NODE, BURST, SCALE, SHARED, QUOTA, SNAPSHOT;
-
-        @Override
-        public String toString() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** Counts of volumes and runs: a whole number above zero, or bad usage (exit code 2). */
-    static final class Positive implements ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String text) {
-            int n;
-            try {
-                n = Integer.parseInt(text.strip());
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("expected a whole number but was '" + text + "'");
-            }
-            if (n <= 0) {
-                throw new TypeConversionException("must be positive but was '" + text + "'");
-            }
-            return n;
-        }
-    }
+    @Mixin
+    private final BenchOptions options = new BenchOptions();
 
     /** CreateVolume times of the sequence: the first volumes, on a small pool. */
     private final List<Double> firstCreates = new ArrayList<>();
@@ -215,28 +116,14 @@ public final class Bench implements Callable<Integer> {
 
     /** --quick's figures where no option gives one, else the full run's. */
     void settleDefaults() {
-        dir = dir.toAbsolutePath();
-        sequence = Objects.requireNonNullElse(sequence, quick ? 5 : 10);
-        bursts = Objects.requireNonNullElse(bursts, quick ? List.of(10) : List.of(10, 50));
-        scale = Objects.requireNonNullElse(scale, quick ? 40 : 200);
-        footprintRuns = Objects.requireNonNullElse(footprintRuns, quick ? 1 : 3);
-        nodeVolumes = Math.min(Objects.requireNonNullElse(nodeVolumes, 5), sequence);
-        skip = Objects.requireNonNullElse(skip, List.of());
-        settle = Math.max(0, Objects.requireNonNullElse(settle, 3));
-        sharedSequence = Objects.requireNonNullElse(sharedSequence, quick ? 10 : 20);
-        sharedBurst = Objects.requireNonNullElse(sharedBurst, quick ? 20 : 100);
-        sharedScale = Math.max(Objects.requireNonNullElse(sharedScale, quick ? 100 : 1000),
-                1 + sharedSequence + sharedBurst + 10);
-        quotaWriteMib = Objects.requireNonNullElse(quotaWriteMib, quick ? 192 : 384);
-        snapshotFiles = Objects.requireNonNullElse(snapshotFiles, quick ? 100 : 1000);
-        snapshotMib = Objects.requireNonNullElse(snapshotMib, quick ? 256 : 1024);
-        snapshotRounds = Objects.requireNonNullElse(snapshotRounds, quick ? 1 : 3);
+        options.settleDefaults();
     }
 
     @Override
     public Integer call() {
         settleDefaults();
         try {
+            Path dir = options.dir();
             env = EnvFile.read(dir.resolve("env"));
             peers = env.list("GLUSTER_PEERS");
             List<String> sockets = env.list("GLUSTER_SOCKETS");
@@ -253,8 +140,8 @@ public final class Bench implements Callable<Integer> {
             }
             out.println();
             out.print(report.render());
-            if (markdown != null) {
-                Files.writeString(markdown, report.markdown(), StandardCharsets.UTF_8);
+            if (options.markdown() != null) {
+                Files.writeString(options.markdown(), report.markdown(), StandardCharsets.UTF_8);
             }
             return 0;
         } catch (Exception e) {
@@ -289,45 +176,47 @@ public final class Bench implements Callable<Integer> {
     }
 
     private void phases() throws Exception {
-        if (!skip.contains(Phase.FOOTPRINT)) {
+        if (options.runs(Phase.FOOTPRINT)) {
             new Footprint(this).measure();
         }
         List<String[]> pairs = new ArrayList<>();
-        if (!skip.contains(Phase.SEQUENCE)) {
+        if (options.runs(Phase.SEQUENCE)) {
             pairs = sequenceCreate();
-            if (!skip.contains(Phase.NODE)) {
+            if (options.runs(Phase.NODE)) {
                 node(pairs);
             }
             sequenceDelete(pairs);
         }
-        if (!skip.contains(Phase.BURST)) {
-            for (int k : bursts) {
+        if (options.runs(Phase.BURST)) {
+            for (int k : options.bursts()) {
                 burst(k);
             }
         }
-        if (!skip.contains(Phase.SCALE)) {
+        if (options.runs(Phase.SCALE)) {
             scale();
         }
-        if (!skip.contains(Phase.SHARED)) {
+        if (options.runs(Phase.SHARED)) {
             SharedBench shared = new SharedBench(this, run);
             try {
-                shared.measure(sharedSequence, sharedBurst, sharedScale, Stats.median(firstCreates));
+                shared.measure(options.sharedSequence(), options.sharedBurst(), options.sharedScale(),
+                        Stats.median(firstCreates));
             } finally {
                 shared.cleanUp();
             }
         }
-        if (!skip.contains(Phase.QUOTA)) {
+        if (options.runs(Phase.QUOTA)) {
             QuotaBench quota = new QuotaBench(this, run);
             try {
-                quota.measure(quotaWriteMib);
+                quota.measure(options.quotaWriteMib());
             } finally {
                 quota.cleanUp();
             }
         }
-        if (!skip.contains(Phase.SNAPSHOT)) {
+        if (options.runs(Phase.SNAPSHOT)) {
             SnapshotBench snapshots = new SnapshotBench(this, run);
             try {
-                snapshots.measure(snapshotFiles, (long) snapshotMib * 1024 * 1024 / snapshotFiles, snapshotRounds);
+                int files = options.snapshotFiles();
+                snapshots.measure(files, (long) options.snapshotMib() * 1024 * 1024 / files, options.snapshotRounds());
             } finally {
                 snapshots.cleanUp();
             }
@@ -393,6 +282,7 @@ public final class Bench implements Callable<Integer> {
 
     /** Creates volumes one after another, a CSI one then a raw one; returns (CSI id, raw name) pairs. */
     private List<String[]> sequenceCreate() throws Exception {
+        int sequence = options.sequence();
         progress("sequence: " + sequence + " CreateVolume, each followed by the raw commands for another volume");
         List<String[]> pairs = new ArrayList<>();
         List<Double> rawTimes = new ArrayList<>();
@@ -513,7 +403,7 @@ public final class Bench implements Callable<Integer> {
 
     /** Lets the pool be idle for --settle seconds before the next measured call. */
     private void settle() throws InterruptedException {
-        Thread.sleep(settle * 1000L);
+        Thread.sleep(options.settle() * 1000L);
     }
 
     /** The median of one raw step over the sequence (bursts come later and are not mixed in). */
@@ -556,7 +446,7 @@ public final class Bench implements Callable<Integer> {
     // ---------------------------------------------------------------- 4. node
 
     private void node(List<String[]> pairs) throws Exception {
-        int n = Math.min(nodeVolumes, pairs.size());
+        int n = Math.min(options.nodeVolumes(), pairs.size());
         progress("node: NodeStageVolume and NodePublishVolume of " + n + " volumes, next to raw mount -t glusterfs");
         // The node mounts only under the kubelet directory deploy/local/up gave it.
         Path base = Path.of(env.get("KUBELET_DIR")).resolve("bench-mnt");
@@ -609,7 +499,7 @@ public final class Bench implements Callable<Integer> {
         Path rawTarget = base.resolve("raw-pods").resolve(rawName);
         Files.createDirectories(rawDir);
         Files.createDirectories(rawTarget);
-        List<String> mount = List.of("mount", "-t", "glusterfs", "-o", "log-file=" + dir.resolve("bench-client-"
+        List<String> mount = List.of("mount", "-t", "glusterfs", "-o", "log-file=" + dir().resolve("bench-client-"
                 + rawName + ".log") + ",backup-volfile-servers=" + String.join(":", peers.subList(1, peers.size())),
                 peers.get(0) + ":/" + rawName, rawDir.toString());
         try {
@@ -724,6 +614,7 @@ public final class Bench implements Callable<Integer> {
     // ---------------------------------------------------------------- 3. scale
 
     private void scale() throws Exception {
+        int scale = options.scale();
         int count = raw.volumeCount();
         progress("scale: growing the pool from " + count + " to " + scale + " volumes, one CreateVolume at a time");
         long controllerPid = Long.parseLong(env.get("CONTROLLER_PID"));
@@ -766,7 +657,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     private void checkpoint(int count, List<Double> window, long controllerPid) {
-        Procs.Gluster gluster = Procs.glusterOf(dir, peers);
+        Procs.Gluster gluster = Procs.glusterOf(dir(), peers);
         long rss = Procs.rssKib(controllerPid);
         report.add(new Row("scale", "pool of " + count + " volumes", window.isEmpty() ? "-"
                 : Report.millis(Stats.median(window)) + " per create (median of last " + window.size() + ")",
@@ -831,7 +722,7 @@ public final class Bench implements Callable<Integer> {
     // ---------------------------------------------------------------- for Footprint
 
     Path dir() {
-        return dir;
+        return options.dir();
     }
 
     EnvFile env() {
@@ -839,11 +730,11 @@ public final class Bench implements Callable<Integer> {
     }
 
     int quotaWriteMib() {
-        return quotaWriteMib;
+        return options.quotaWriteMib();
     }
 
     int footprintRuns() {
-        return footprintRuns;
+        return options.footprintRuns();
     }
 
     Report report() {
