@@ -32,7 +32,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -89,11 +88,6 @@ public final class Bench implements Callable<Integer> {
 
     @Mixin
     private final BenchOptions options = new BenchOptions();
-
-    /** CreateVolume times of the sequence: the first volumes, on a small pool. */
-    private final List<Double> firstCreates = new ArrayList<>();
-    /** The raw create times of the sequence, for the burst's serial comparison. */
-    private final List<Double> rawSequenceCreates = new ArrayList<>();
 
     Bench(PrintStream out, PrintStream log) {
         this.out = out;
@@ -179,27 +173,27 @@ public final class Bench implements Callable<Integer> {
         if (options.runs(Phase.FOOTPRINT)) {
             new Footprint(this).measure();
         }
-        List<String[]> pairs = new ArrayList<>();
+        SequenceBench sequence = new SequenceBench(this, run, options.settle());
         if (options.runs(Phase.SEQUENCE)) {
-            pairs = sequenceCreate();
+            List<String[]> pairs = sequence.create(options.sequence());
             if (options.runs(Phase.NODE)) {
                 node(pairs);
             }
-            sequenceDelete(pairs);
+            sequence.delete(pairs);
         }
         if (options.runs(Phase.BURST)) {
             for (int k : options.bursts()) {
-                burst(k);
+                burst(k, sequence.rawCreates());
             }
         }
         if (options.runs(Phase.SCALE)) {
-            scale();
+            scale(sequence.firstCreates());
         }
         if (options.runs(Phase.SHARED)) {
             SharedBench shared = new SharedBench(this, run);
             try {
                 shared.measure(options.sharedSequence(), options.sharedBurst(), options.sharedScale(),
-                        Stats.median(firstCreates));
+                        Stats.median(sequence.firstCreates()));
             } finally {
                 shared.cleanUp();
             }
@@ -241,7 +235,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     /** CreateVolume with the parameters of storageclass-examples/replica3.yaml (the default class), 1 GiB. */
-    private Volume create(String claim) {
+    Volume createVolume(String claim) {
         Volume volume = controller().createVolume(CreateVolumeRequest.newBuilder().setName("pvc-" + claim)
                 .putParameters("replica", "3").putParameters("brickRoot", "/mnt/brick1")
                 .putParameters("csi.storage.k8s.io/pvc/name", claim)
@@ -252,17 +246,12 @@ public final class Bench implements Callable<Integer> {
         return volume;
     }
 
-    private void delete(String id) {
-        controller().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
-        csiVolumes.remove(id);
-    }
-
-    private void rawCreate(String name) throws CommandException {
+    void rawCreate(String name) throws CommandException {
         rawVolumes.put(name, true);
         raw.create(name, GIB);
     }
 
-    private void rawDelete(String name) throws CommandException {
+    void rawDelete(String name) throws CommandException {
         raw.delete(name);
         rawVolumes.remove(name);
     }
@@ -276,171 +265,6 @@ public final class Bench implements Callable<Integer> {
         long start = System.nanoTime();
         action.run();
         return (System.nanoTime() - start) / 1e6;
-    }
-
-    // ---------------------------------------------------------------- 1. provisioning
-
-    /** Creates volumes one after another, a CSI one then a raw one; returns (CSI id, raw name) pairs. */
-    private List<String[]> sequenceCreate() throws Exception {
-        int sequence = options.sequence();
-        progress("sequence: " + sequence + " CreateVolume, each followed by the raw commands for another volume");
-        List<String[]> pairs = new ArrayList<>();
-        List<Double> rawTimes = new ArrayList<>();
-        for (int i = 1; i <= sequence; i++) {
-            String claim = String.format(Locale.ROOT, "seq-%s-%02d", run, i);
-            String rawName = "raw-" + claim;
-            Volume[] made = new Volume[1];
-            settle();
-            firstCreates.add(millis(() -> made[0] = create(claim)));
-            settle();
-            rawTimes.add(millis(() -> rawCreate(rawName)));
-            pairs.add(new String[] {made[0].getVolumeId(), rawName});
-        }
-        rawSequenceCreates.addAll(rawTimes);
-        // The target is judged on the medians with the quota enables evened out (see
-        // evenQuotaEnables), on the plain ones only when glusterd's history cannot tell them apart.
-        List<Row> evened = evenQuotaEnables(pairs, rawTimes);
-        addRatioRow("provisioning", "CreateVolume", firstCreates, rawTimes, evened.isEmpty() ? 1.10 : Double.NaN);
-        evened.forEach(report::add);
-        return pairs;
-    }
-
-    /**
-     * glusterd takes either ~1.2 s or ~2.2 s for a quota enable, at random (its service restarts
-     * wait in whole seconds), for the driver's volumes and the raw ones alike; with ten or twenty
-     * samples the medians land on either mode. This row gives each volume, CSI and raw, the run's
-     * median quota enable in place of its own (read from glusterd's command history): the same
-     * gluster work on both sides, and what remains apart is the driver's.
-     */
-    private List<Row> evenQuotaEnables(List<String[]> pairs, List<Double> rawTimes) throws InterruptedException {
-        // Each peer's glusterd keeps the history of the commands sent to it, and the controller
-        // may send a volume's commands to any peer: read them all. glusterd writes the history
-        // through a buffer, so the last volume's lines may come a moment later.
-        Map<String, Double> enables = new HashMap<>();
-        for (int attempt = 0; attempt < 2; attempt++) {
-            enables.clear();
-            for (String socket : env.list("GLUSTER_SOCKETS")) {
-                Path history = Path.of(socket).getParent().getParent().resolve("log").resolve("cmd_history.log");
-                try {
-                    enables.putAll(CommandHistory.quotaEnableMillis(history));
-                } catch (IOException e) {
-                    progress("no quota enable times from " + history + ": " + e.getMessage());
-                }
-            }
-            if (pairs.stream().allMatch(p -> enables.containsKey(p[0]) && enables.containsKey(p[1]))) {
-                break;
-            }
-            Thread.sleep(2000);
-        }
-        List<Integer> known = new ArrayList<>();
-        List<Double> all = new ArrayList<>();
-        for (int i = 0; i < pairs.size(); i++) {
-            String[] pair = pairs.get(i);
-            if (enables.containsKey(pair[0]) && enables.containsKey(pair[1])) {
-                known.add(i);
-                all.add(enables.get(pair[0]));
-                all.add(enables.get(pair[1]));
-            } else {
-                progress("no quota enable time of " + pair[0] + " or " + pair[1] + " in the peers' cmd_history.log");
-            }
-        }
-        if (known.size() < Math.max(2, pairs.size() / 2)) {
-            return List.of();
-        }
-        double typical = Stats.median(all);
-        List<Double> csi = new ArrayList<>();
-        List<Double> raw = new ArrayList<>();
-        long slowCsi = 0;
-        long slowRaw = 0;
-        for (int i : known) {
-            double csiEnable = enables.get(pairs.get(i)[0]);
-            double rawEnable = enables.get(pairs.get(i)[1]);
-            csi.add(firstCreates.get(i) - csiEnable + typical);
-            raw.add(rawTimes.get(i) - rawEnable + typical);
-            slowCsi += csiEnable > typical ? 1 : 0;
-            slowRaw += rawEnable > typical ? 1 : 0;
-        }
-        List<Row> rows = new ArrayList<>();
-        rows.add(new Row("provisioning", "quota enable on the gluster side: median, slow ones CSI/raw",
-                Report.millis(typical), slowCsi + "/" + slowRaw + " of " + known.size() + " above it", "", "", ""));
-        Report evened = new Report();
-        ratioRows(evened, "provisioning", "CreateVolume, every quota enable at the median", csi, raw, 1.10);
-        rows.addAll(evened.rows());
-        return rows;
-    }
-
-    private void sequenceDelete(List<String[]> pairs) throws Exception {
-        progress("sequence: " + pairs.size() + " DeleteVolume, each followed by the raw commands for another volume");
-        List<Double> csi = new ArrayList<>();
-        List<Double> rawTimes = new ArrayList<>();
-        for (String[] pair : pairs) {
-            settle();
-            csi.add(millis(() -> delete(pair[0])));
-            settle();
-            rawTimes.add(millis(() -> rawDelete(pair[1])));
-        }
-        addRatioRow("provisioning", "DeleteVolume", csi, rawTimes, 1.10);
-        for (String step : RawGluster.CREATE_STEPS) {
-            stepRow("create", step);
-        }
-        for (String step : RawGluster.DELETE_STEPS) {
-            stepRow("delete", step);
-        }
-        List<Double> reads = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            reads.add(millis(() -> raw.gluster(List.of("pool", "list"))));
-        }
-        report.add(new Row("raw steps", "one read-only gluster CLI call (pool list)", "", Report.millis(
-                Stats.median(reads)), "", "", ""));
-        RawGluster asDriver = raw.asTheDriverRunsIt();
-        List<Double> driverReads = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            driverReads.add(millis(() -> asDriver.gluster(List.of("pool", "list"))));
-        }
-        report.add(new Row("raw steps", "  the same, started as the driver starts the CLI (no geo-replication probe)",
-                "", Report.millis(Stats.median(driverReads)), "", "", ""));
-    }
-
-    /** Lets the pool be idle for --settle seconds before the next measured call. */
-    private void settle() throws InterruptedException {
-        Thread.sleep(options.settle() * 1000L);
-    }
-
-    /** The median of one raw step over the sequence (bursts come later and are not mixed in). */
-    private void stepRow(String phase, String step) {
-        List<Double> times = raw.steps().getOrDefault(step, List.of());
-        report.add(new Row("raw steps", phase + ": " + step + " (n=" + times.size() + ")", "",
-                Report.millis(Stats.median(times)), "", "", ""));
-    }
-
-    private void addRatioRow(String section, String what, List<Double> csi, List<Double> floor, double target) {
-        ratioRows(report, section, what, csi, floor, target);
-        progress(what + ": median " + Report.millis(Stats.median(csi)) + " vs raw "
-                + Report.millis(Stats.median(floor)));
-    }
-
-    private static void ratioRows(Report report, String section, String what, List<Double> csi, List<Double> floor,
-            double target) {
-        double median = Stats.median(csi);
-        double floorMedian = Stats.median(floor);
-        double ratio = Stats.ratio(median, floorMedian);
-        boolean judged = !Double.isNaN(target);
-        report.add(new Row(section, what + " median (n=" + csi.size() + ")", Report.millis(median),
-                Report.millis(floorMedian), Report.times(ratio), judged ? "<= " + target + "x" : "",
-                judged ? Report.verdict(ratio <= target) : ""));
-        // Both sequences alternate, and a quota enable issued soon after the other's runs ~1 s longer:
-        // the times are bimodal and the median can land on either mode. The mean without the first
-        // call (the controller's cold start) is the steadier comparison.
-        if (csi.size() > 2) {
-            double mean = Stats.mean(csi.subList(1, csi.size()));
-            double floorMean = Stats.mean(floor.subList(1, floor.size()));
-            report.add(new Row(section, what + " mean without the first", Report.millis(mean),
-                    Report.millis(floorMean), Report.times(Stats.ratio(mean, floorMean)), "", ""));
-        }
-        double p95 = Stats.percentile(csi, 95);
-        double floorP95 = Stats.percentile(floor, 95);
-        report.add(new Row(section, what + " p95", Report.millis(p95), Report.millis(floorP95),
-                Report.times(Stats.ratio(p95, floorP95)), "", ""));
     }
 
     // ---------------------------------------------------------------- 4. node
@@ -577,7 +401,7 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
-    private void burst(int k) throws Exception {
+    private void burst(int k, List<Double> rawSequenceCreates) throws Exception {
         progress("burst: " + k + " raw command sequences at once");
         int retriesBefore = raw.lockRetries();
         Outcome rawOutcome = together(k, i -> () -> {
@@ -587,7 +411,7 @@ public final class Bench implements Callable<Integer> {
         int rawRetries = raw.lockRetries() - retriesBefore;
         progress("burst: " + k + " CreateVolume at once");
         Outcome csi = together(k, i -> () -> {
-            create(String.format(Locale.ROOT, "burst%d-%s-%02d", k, run, i));
+            createVolume(String.format(Locale.ROOT, "burst%d-%s-%02d", k, run, i));
             return null;
         });
         csi.failures().stream().limit(3).forEach(f -> progress("burst CreateVolume failed: " + f));
@@ -613,7 +437,7 @@ public final class Bench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- 3. scale
 
-    private void scale() throws Exception {
+    private void scale(List<Double> firstCreates) throws Exception {
         int scale = options.scale();
         int count = raw.volumeCount();
         progress("scale: growing the pool from " + count + " to " + scale + " volumes, one CreateVolume at a time");
@@ -633,7 +457,7 @@ public final class Bench implements Callable<Integer> {
                 break;
             }
             String claim = String.format(Locale.ROOT, "scale-%s-%03d", run, i);
-            double ms = millis(() -> create(claim));
+            double ms = millis(() -> createVolume(claim));
             count++;
             window.add(ms);
             if (scale - count < 10) {
@@ -687,7 +511,7 @@ public final class Bench implements Callable<Integer> {
             List<Future<?>> futures = new ArrayList<>();
             csi.forEach(id -> futures.add(pool.submit(() -> {
                 try {
-                    delete(id);
+                    deleteVolume(id);
                 } catch (RuntimeException e) {
                     failed.incrementAndGet();
                     progress("clean-up: DeleteVolume " + id + " failed: " + e.getMessage());
@@ -751,7 +575,8 @@ public final class Bench implements Callable<Integer> {
 
     /** DeleteVolume of anything the run made. */
     void deleteVolume(String id) {
-        delete(id);
+        controller().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        csiVolumes.remove(id);
     }
 
     void note(String message) {
