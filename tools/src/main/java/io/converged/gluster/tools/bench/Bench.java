@@ -1,7 +1,6 @@
 package io.converged.gluster.tools.bench;
 
 import io.converged.gluster.csi.exec.CommandException;
-import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import io.converged.gluster.csi.runtime.Endpoint;
 import io.converged.gluster.csi.runtime.UnixChannel;
@@ -11,10 +10,6 @@ import io.converged.gluster.csi.v1.CreateVolumeRequest;
 import io.converged.gluster.csi.v1.DeleteVolumeRequest;
 import io.converged.gluster.csi.v1.IdentityGrpc;
 import io.converged.gluster.csi.v1.NodeGrpc;
-import io.converged.gluster.csi.v1.NodePublishVolumeRequest;
-import io.converged.gluster.csi.v1.NodeStageVolumeRequest;
-import io.converged.gluster.csi.v1.NodeUnpublishVolumeRequest;
-import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.ProbeRequest;
 import io.converged.gluster.csi.v1.Volume;
 import io.converged.gluster.csi.v1.VolumeCapability;
@@ -32,7 +27,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -177,7 +171,7 @@ public final class Bench implements Callable<Integer> {
         if (options.runs(Phase.SEQUENCE)) {
             List<String[]> pairs = sequence.create(options.sequence());
             if (options.runs(Phase.NODE)) {
-                node(pairs);
+                new NodeBench(this).measure(pairs, options.nodeVolumes());
             }
             sequence.delete(pairs);
         }
@@ -223,7 +217,7 @@ public final class Bench implements Callable<Integer> {
         return ControllerGrpc.newBlockingStub(controllerChannel.channel()).withDeadlineAfter(10, TimeUnit.MINUTES);
     }
 
-    private NodeGrpc.NodeBlockingStub node() {
+    NodeGrpc.NodeBlockingStub node() {
         return NodeGrpc.newBlockingStub(nodeChannel.channel()).withDeadlineAfter(5, TimeUnit.MINUTES);
     }
 
@@ -265,97 +259,6 @@ public final class Bench implements Callable<Integer> {
         long start = System.nanoTime();
         action.run();
         return (System.nanoTime() - start) / 1e6;
-    }
-
-    // ---------------------------------------------------------------- 4. node
-
-    private void node(List<String[]> pairs) throws Exception {
-        int n = Math.min(options.nodeVolumes(), pairs.size());
-        progress("node: NodeStageVolume and NodePublishVolume of " + n + " volumes, next to raw mount -t glusterfs");
-        // The node mounts only under the kubelet directory deploy/local/up gave it.
-        Path base = Path.of(env.get("KUBELET_DIR")).resolve("bench-mnt");
-        List<Double> stage = new ArrayList<>();
-        List<Double> publish = new ArrayList<>();
-        List<Double> rawMount = new ArrayList<>();
-        List<Double> rawBind = new ArrayList<>();
-        Map<String, Map<String, String>> contexts = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String id = pairs.get(i)[0];
-            contexts.put(id, controller().controllerGetVolume(io.converged.gluster.csi.v1.ControllerGetVolumeRequest
-                    .newBuilder().setVolumeId(id).build()).getVolume().getVolumeContextMap());
-        }
-        // One unrecorded cycle of each first (the first call through a cold JVM and a cold client
-        // cache says nothing about the steady state), then ROUNDS recorded cycles per volume, the
-        // driver's and the raw one interleaved so both see the same machine.
-        for (int i = -1; i < n; i++) {
-            boolean warmUp = i < 0;
-            for (int round = 0; round < (warmUp ? 1 : NODE_ROUNDS); round++) {
-                nodeCycle(pairs.get(Math.max(i, 0)), base, contexts, warmUp ? new ArrayList<>() : stage,
-                        warmUp ? new ArrayList<>() : publish, warmUp ? new ArrayList<>() : rawMount,
-                        warmUp ? new ArrayList<>() : rawBind);
-            }
-        }
-        reportNode(stage, publish, rawMount, rawBind);
-    }
-
-    private static final int NODE_ROUNDS = 3;
-
-    private void nodeCycle(String[] pair, Path base, Map<String, Map<String, String>> contexts, List<Double> stage,
-            List<Double> publish, List<Double> rawMount, List<Double> rawBind) throws Exception {
-        String id = pair[0];
-        Path staging = base.resolve("staging").resolve(id);
-        Path target = base.resolve("pods").resolve(id).resolve("mount");
-        try {
-            stage.add(millis(() -> node().nodeStageVolume(NodeStageVolumeRequest.newBuilder().setVolumeId(id)
-                    .setStagingTargetPath(staging.toString()).putAllVolumeContext(contexts.get(id))
-                    .setVolumeCapability(capability()).build())));
-            publish.add(millis(() -> node().nodePublishVolume(NodePublishVolumeRequest.newBuilder()
-                    .setVolumeId(id).setStagingTargetPath(staging.toString()).setTargetPath(target.toString())
-                    .setVolumeCapability(capability()).build())));
-        } finally {
-            node().nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder().setVolumeId(id)
-                    .setTargetPath(target.toString()).build());
-            node().nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder().setVolumeId(id)
-                    .setStagingTargetPath(staging.toString()).build());
-        }
-        String rawName = pair[1];
-        Path rawDir = base.resolve("raw").resolve(rawName);
-        Path rawTarget = base.resolve("raw-pods").resolve(rawName);
-        Files.createDirectories(rawDir);
-        Files.createDirectories(rawTarget);
-        List<String> mount = List.of("mount", "-t", "glusterfs", "-o", "log-file=" + dir().resolve("bench-client-"
-                + rawName + ".log") + ",backup-volfile-servers=" + String.join(":", peers.subList(1, peers.size())),
-                peers.get(0) + ":/" + rawName, rawDir.toString());
-        try {
-            rawMount.add(millis(() -> must(mount)));
-            rawBind.add(millis(() -> must(List.of("mount", "--bind", rawDir.toString(), rawTarget.toString()))));
-        } finally {
-            runner.run(List.of("umount", rawTarget.toString()), Duration.ofSeconds(60));
-            runner.run(List.of("umount", rawDir.toString()), Duration.ofSeconds(60));
-        }
-    }
-
-    private void reportNode(List<Double> stage, List<Double> publish, List<Double> rawMount, List<Double> rawBind) {
-        double stageMedian = Stats.median(stage);
-        double mountMedian = Stats.median(rawMount);
-        double stageRatio = Stats.ratio(stageMedian, mountMedian);
-        report.add(new Row("node", "NodeStageVolume median (n=" + stage.size() + ")", Report.millis(stageMedian),
-                Report.millis(mountMedian) + " (mount -t glusterfs)", Report.times(stageRatio), "<= 1.2x",
-                Report.verdict(stageRatio <= 1.2)));
-        double publishMedian = Stats.median(publish);
-        double bindMedian = Stats.median(rawBind);
-        report.add(new Row("node", "NodePublishVolume median", Report.millis(publishMedian),
-                Report.millis(bindMedian) + " (mount --bind)", Report.times(Stats.ratio(publishMedian, bindMedian)),
-                "<= 20 ms", Report.verdict(publishMedian <= 20)));
-        progress("node: stage " + Report.millis(stageMedian) + " vs mount " + Report.millis(mountMedian)
-                + ", publish " + Report.millis(publishMedian));
-    }
-
-    private void must(List<String> argv) throws CommandException {
-        CommandResult result = runner.run(argv, Duration.ofSeconds(120));
-        if (!result.succeeded()) {
-            throw new CommandException(String.join(" ", argv) + ": " + result.message());
-        }
     }
 
     // ---------------------------------------------------------------- 2. burst
