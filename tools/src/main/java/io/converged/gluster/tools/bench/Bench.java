@@ -28,11 +28,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,7 +38,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import picocli.CommandLine;
@@ -61,8 +58,6 @@ public final class Bench implements Callable<Integer> {
     /** Netty warns that unix sockets have no SO_KEEPALIVE; held strongly so the level sticks. */
     private static final Logger NETTY_BOOTSTRAP = Logger.getLogger("io.grpc.netty.shaded.io.netty.bootstrap");
     private static final long GIB = 1L << 30;
-    /** The scale phase stops before the machine (shared with others) runs short of memory. */
-    private static final long MIN_AVAILABLE_MIB = 3072;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final PrintStream out;
@@ -176,12 +171,13 @@ public final class Bench implements Callable<Integer> {
             sequence.delete(pairs);
         }
         if (options.runs(Phase.BURST)) {
+            BurstBench burst = new BurstBench(this, run);
             for (int k : options.bursts()) {
-                burst(k, sequence.rawCreates());
+                burst.measure(k, sequence.rawCreates());
             }
         }
         if (options.runs(Phase.SCALE)) {
-            scale(sequence.firstCreates());
+            new ScaleBench(this, run).measure(options.scale(), sequence.firstCreates());
         }
         if (options.runs(Phase.SHARED)) {
             SharedBench shared = new SharedBench(this, run);
@@ -259,141 +255,6 @@ public final class Bench implements Callable<Integer> {
         long start = System.nanoTime();
         action.run();
         return (System.nanoTime() - start) / 1e6;
-    }
-
-    // ---------------------------------------------------------------- 2. burst
-
-    private record Outcome(int successes, double wallMs, List<String> failures) {
-        double perMinute() {
-            return wallMs <= 0 ? Double.NaN : successes * 60_000.0 / wallMs;
-        }
-    }
-
-    /** K tasks started together on K threads; wall time from the start gate to the last to finish. */
-    private static Outcome together(int k, IntFunction<Callable<Void>> task)
-            throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(k);
-        try {
-            CountDownLatch gate = new CountDownLatch(1);
-            List<Future<Void>> futures = new ArrayList<>();
-            for (int i = 0; i < k; i++) {
-                Callable<Void> one = task.apply(i);
-                futures.add(pool.submit(() -> {
-                    gate.await();
-                    return one.call();
-                }));
-            }
-            long start = System.nanoTime();
-            gate.countDown();
-            int ok = 0;
-            List<String> failures = new ArrayList<>();
-            for (Future<Void> f : futures) {
-                try {
-                    f.get(30, TimeUnit.MINUTES);
-                    ok++;
-                } catch (ExecutionException e) {
-                    failures.add(String.valueOf(e.getCause()));
-                } catch (TimeoutException e) {
-                    failures.add("timed out after 30 minutes");
-                    f.cancel(true);
-                }
-            }
-            return new Outcome(ok, (System.nanoTime() - start) / 1e6, failures);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private void burst(int k, List<Double> rawSequenceCreates) throws Exception {
-        progress("burst: " + k + " raw command sequences at once");
-        int retriesBefore = raw.lockRetries();
-        Outcome rawOutcome = together(k, i -> () -> {
-            rawCreate(String.format(Locale.ROOT, "raw-burst%d-%s-%02d", k, run, i));
-            return null;
-        });
-        int rawRetries = raw.lockRetries() - retriesBefore;
-        progress("burst: " + k + " CreateVolume at once");
-        Outcome csi = together(k, i -> () -> {
-            createVolume(String.format(Locale.ROOT, "burst%d-%s-%02d", k, run, i));
-            return null;
-        });
-        csi.failures().stream().limit(3).forEach(f -> progress("burst CreateVolume failed: " + f));
-        rawOutcome.failures().stream().limit(3).forEach(f -> progress("burst raw sequence failed: " + f));
-        double ratio = Stats.ratio(csi.perMinute(), rawOutcome.perMinute());
-        String section = "burst K=" + k;
-        report.add(new Row(section, "succeeded", csi.successes() + "/" + k, rawOutcome.successes() + "/" + k, "",
-                "all", Report.verdict(csi.successes() == k)));
-        report.add(new Row(section, "wall time", Report.millis(csi.wallMs()), Report.millis(rawOutcome.wallMs()),
-                Report.times(Stats.ratio(csi.wallMs(), rawOutcome.wallMs())), "", ""));
-        report.add(new Row(section, "volumes per minute", String.format(Locale.ROOT, "%.1f", csi.perMinute()),
-                String.format(Locale.ROOT, "%.1f", rawOutcome.perMinute()), Report.times(ratio), ">= 0.8x",
-                Report.verdict(ratio >= 0.8)));
-        double serialFloor = Stats.median(rawSequenceCreates);
-        if (!Double.isNaN(serialFloor)) {
-            report.add(new Row(section, "wall vs K x serial raw floor", Report.millis(csi.wallMs()),
-                    Report.millis(k * serialFloor), Report.times(Stats.ratio(csi.wallMs(), k * serialFloor)), "", ""));
-        }
-        report.add(new Row(section, "raw lock-contention retries", Integer.toString(rawRetries), "", "", "", ""));
-        progress("burst " + k + ": CSI " + csi.successes() + "/" + k + " in " + Report.millis(csi.wallMs())
-                + ", raw " + rawOutcome.successes() + "/" + k + " in " + Report.millis(rawOutcome.wallMs()));
-    }
-
-    // ---------------------------------------------------------------- 3. scale
-
-    private void scale(List<Double> firstCreates) throws Exception {
-        int scale = options.scale();
-        int count = raw.volumeCount();
-        progress("scale: growing the pool from " + count + " to " + scale + " volumes, one CreateVolume at a time");
-        long controllerPid = Long.parseLong(env.get("CONTROLLER_PID"));
-        List<Double> window = new ArrayList<>();
-        List<Double> lastTen = new ArrayList<>();
-        int step = Math.max(10, scale / 5 / 10 * 10);
-        int next = ((count / step) + 1) * step;
-        checkpoint(count, List.of(), controllerPid);
-        for (int i = 1; count < scale; i++) {
-            long available = Procs.availableMib();
-            if (available >= 0 && available < MIN_AVAILABLE_MIB) {
-                progress("scale: stopping at " + count + " volumes: only " + available + " MiB of memory left");
-                report.add(new Row("scale", "stopped early: memory available", available + " MiB at " + count
-                        + " volumes", "", "", "", ""));
-                checkpoint(count, window, controllerPid);
-                break;
-            }
-            String claim = String.format(Locale.ROOT, "scale-%s-%03d", run, i);
-            double ms = millis(() -> createVolume(claim));
-            count++;
-            window.add(ms);
-            if (scale - count < 10) {
-                lastTen.add(ms);
-            }
-            if (count >= next || count >= scale) {
-                checkpoint(count, window, controllerPid);
-                window = new ArrayList<>();
-                next += step;
-            }
-        }
-        if (lastTen.isEmpty()) {
-            return;
-        }
-        double first = Stats.median(firstCreates);
-        double last = Stats.median(lastTen);
-        double ratio = Stats.ratio(last, first);
-        report.add(new Row("scale", "CreateVolume at volumes " + (scale - 9) + "-" + scale + " vs first ten",
-                Report.millis(last), Report.millis(first) + " (first ten)", Report.times(ratio), "<= 1.2x",
-                Report.verdict(ratio <= 1.2)));
-    }
-
-    private void checkpoint(int count, List<Double> window, long controllerPid) {
-        Procs.Gluster gluster = Procs.glusterOf(dir(), peers);
-        long rss = Procs.rssKib(controllerPid);
-        report.add(new Row("scale", "pool of " + count + " volumes", window.isEmpty() ? "-"
-                : Report.millis(Stats.median(window)) + " per create (median of last " + window.size() + ")",
-                "", "", "", ""));
-        report.add(new Row("scale", "  controller RSS / gluster processes (bricks) / their RSS",
-                rss / 1024 + " MiB / " + gluster.processes() + " (" + gluster.brickProcesses() + ") / "
-                        + gluster.rssKib() / 1024 + " MiB", "", "", "", ""));
-        progress("scale: " + count + " volumes, controller " + rss / 1024 + " MiB, " + gluster.processes()
-                + " gluster processes, " + gluster.rssKib() / 1024 + " MiB");
     }
 
     // ---------------------------------------------------------------- clean-up
