@@ -51,6 +51,12 @@ import picocli.CommandLine.Mixin;
  * {@code deploy/local/bench [--quick]}, or by hand from the tools jar:
  * {@code java -cp tools/target/gluster-csi-tools.jar io.converged.gluster.tools.bench.Bench DIR} ({@code --help}
  * lists the options; bad options exit with code 2).
+ *
+ * <p>Bench runs the phases in order ({@link BenchOptions.Phase}) and owns what they share: the
+ * channels to the servers, the floor's {@link RawGluster}, the report, and the volumes the run made,
+ * which it removes at the end whatever happened. Each phase is its own class: {@link Footprint},
+ * {@link SequenceBench}, {@link NodeBench}, {@link BurstBench}, {@link ScaleBench},
+ * {@link SharedBench}, {@link QuotaBench}, {@link SnapshotBench}.
  */
 @Command(name = "Bench", sortOptions = false,
         description = "The benchmark of the embedded default: CSI calls next to the same gluster commands run raw.")
@@ -236,6 +242,13 @@ public final class Bench implements Callable<Integer> {
         return volume;
     }
 
+    /** DeleteVolume of anything the run made. */
+    void deleteVolume(String id) {
+        controller().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
+        csiVolumes.remove(id);
+    }
+
+    /** The floor's commands for one volume of 1 GiB; the clean-up deletes it if nothing else does. */
     void rawCreate(String name) throws CommandException {
         rawVolumes.put(name, true);
         raw.create(name, GIB);
@@ -307,7 +320,7 @@ public final class Bench implements Callable<Integer> {
         progress("clean-up: done in " + Report.millis(wall) + ", " + failed.get() + " failed");
     }
 
-    // ---------------------------------------------------------------- for Footprint
+    // ---------------------------------------------------------------- for the sections
 
     Path dir() {
         return options.dir();
@@ -337,12 +350,7 @@ public final class Bench implements Callable<Integer> {
         return peers;
     }
 
-    /** DeleteVolume of anything the run made. */
-    void deleteVolume(String id) {
-        controller().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build());
-        csiVolumes.remove(id);
-    }
-
+    /** A progress line on the log (stderr), stamped with the time of day. */
     void note(String message) {
         progress(message);
     }
