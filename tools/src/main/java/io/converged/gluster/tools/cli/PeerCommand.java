@@ -60,7 +60,7 @@ final class PeerCommand {
         row.put("peer", peer);
         row.put("detached", detached);
         row.put("note", detached ? "" : "not in the pool");
-        ctl.print(row, List.of(row));
+        ctl.printer().print(row, List.of(row));
         return 0;
     }
 
@@ -86,7 +86,7 @@ final class PeerCommand {
             Map<String, Object> whole = new LinkedHashMap<>();
             whole.put("peer", plan.getPeer().getAddress());
             whole.put("moves", rows);
-            ctl.print(whole, rows);
+            ctl.printer().print(whole, rows);
             return plan.getMovesList().stream().anyMatch(m -> m.getState() == Move.State.REFUSED) ? 1 : 0;
         }
         PeerMover.Outcome outcome = ctl.onController(c -> {
@@ -106,7 +106,7 @@ final class PeerCommand {
         if (drain) {
             whole.put("detached", outcome.detached());
         }
-        ctl.print(whole, rows);
+        ctl.printer().print(whole, rows);
         return outcome.complete() && (!drain || outcome.detached()) ? 0 : 1;
     }
 

@@ -285,7 +285,7 @@ class CtlTest {
         row.put("list", List.of("x", "y"));
         row.put("context", Map.of("replica", "3"));
         row.put("empty", Map.of());
-        String json = Ctl.json(row);
+        String json = Printer.json(row);
         assertThat(json).isEqualTo("""
                 {
                   "id": "a\\"b\\n",
@@ -341,7 +341,8 @@ class CtlTest {
     @Test
     void theDefaultStorageClassExampleGivesItsParametersAsWritten() throws Exception {
         // That the controller accepts them is StorageClassExamplesTest's (controller module) to prove.
-        Map<String, String> parameters = Ctl.storageClassParameters(Path.of("../storageclass-examples/replica3.yaml"));
+        Map<String, String> parameters = VolumeCommands.storageClassParameters(
+                Path.of("../storageclass-examples/replica3.yaml"));
         assertThat(parameters).containsEntry("replica", "3").containsEntry("brickRoot", "/mnt/brick1");
     }
 
