@@ -204,9 +204,20 @@ public final class GlusterCli {
                 GlusterNames.requireBrick(oldBrick), GlusterNames.requireBrick(newBrick), "commit", "force"));
     }
 
-    /** {@code volume heal V}: the self-heal daemons crawl the volume's index now rather than at their next round. */
+    /**
+     * {@code volume heal V}: the self-heal daemons crawl the volume's index now rather than at their next round.
+     * GlusterFS 10.3 answers this command in plain text even when asked for XML ("Launching heal operation
+     * ... has been successful"): a successful exit with that answer is success.
+     */
     public void healIndex(String volume) throws GlusterException {
-        execute(List.of("volume", "heal", GlusterNames.requireVolume(volume)));
+        try {
+            execute(List.of("volume", "heal", GlusterNames.requireVolume(volume)));
+        } catch (GlusterException e) {
+            if (!e.is(GlusterException.Kind.OTHER) || !e.getMessage().contains("no XML answer")
+                    || !e.getMessage().contains("has been successful")) {
+                throw e;
+            }
+        }
     }
 
     /** {@code volume quota V enable}; the volume must be started. Already enabled is success. */

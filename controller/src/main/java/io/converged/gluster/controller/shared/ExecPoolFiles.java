@@ -68,6 +68,26 @@ public final class ExecPoolFiles implements PoolFiles {
     }
 
     @Override
+    public List<String> disconnectedBricks(String volume, int bricks) throws CsiException {
+        String graph = mount + "/.meta/graphs/active/";
+        List<String> argv = new ArrayList<>(List.of("grep", "-H", "^connected = ", "--"));
+        for (int i = 0; i < bricks; i++) {
+            argv.add(graph + volume + "-client-" + i + "/private");
+        }
+        // grep exits 2 when a client's file is missing (not in the graph yet): that client is not connected.
+        CommandResult result = run(argv);
+        List<String> connected = result.stdout().lines().filter(line -> line.endsWith(":connected = 1"))
+                .map(line -> line.substring(graph.length(), line.indexOf("/private:"))).toList();
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < bricks; i++) {
+            if (!connected.contains(volume + "-client-" + i)) {
+                missing.add(volume + "-client-" + i);
+            }
+        }
+        return missing;
+    }
+
+    @Override
     public Space space() throws CsiException {
         CommandResult result = run(List.of("stat", "-f", "-c", "%t %a %b %S", "--", mount));
         String[] fields = result.stdout().strip().split("\\s+");

@@ -108,6 +108,28 @@ public final class LocalPoolFiles implements PoolFiles {
         });
     }
 
+    @Override
+    public List<String> disconnectedBricks(String volume, int bricks) throws CsiException {
+        return within("reading the connections of the mount", () -> {
+            Path graph = mount.resolve(".meta/graphs/active");
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < bricks; i++) {
+                String client = volume + "-client-" + i;
+                Path state = graph.resolve(client).resolve("private");
+                boolean connected;
+                try {
+                    connected = Files.readAllLines(state).contains("connected = 1");
+                } catch (NoSuchFileException e) {
+                    connected = false;
+                }
+                if (!connected) {
+                    missing.add(client);
+                }
+            }
+            return missing;
+        });
+    }
+
     /** Throws {@link MountGoneException} unless the root is a mount point (another device than its parent). */
     private void mounted() throws IOException, MountGoneException {
         Object here;

@@ -30,6 +30,12 @@ public interface PoolFiles {
     /** Proves the mount is there and answers; {@link MountGoneException} when it is not. */
     void verify() throws CsiException;
 
+    /**
+     * The bricks of volume {@code volume} ({@code bricks} of them) this mount's client is not connected to,
+     * as {@code VOLUME-client-N} (N from 0, in brick order), read from the client's {@code .meta} tree.
+     */
+    List<String> disconnectedBricks(String volume, int bricks) throws CsiException;
+
     /** The pool's room; also proves the mount is there and answers. */
     Space space() throws CsiException;
 

@@ -26,12 +26,16 @@ import java.util.logging.Logger;
 public final class PoolMounts implements Mounts {
     private static final Logger LOG = Logger.getLogger(PoolMounts.class.getName());
     private static final Duration MOUNT_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a new mount may take to reach every brick before the call that needs it is UNAVAILABLE. */
+    static final Duration BRICKS_WAIT = Duration.ofSeconds(30);
+    private static final Duration BRICKS_POLL = Duration.ofMillis(100);
 
     private final TrustedPool trusted;
     private final String mountRoot;
     private final String logDir;
     private final Duration fileTimeout;
     private final Map<String, PoolFiles> mounted = new ConcurrentHashMap<>();
+    private final Duration bricksWait;
 
     /**
      * @param mountRoot where pools are mounted on a peer, e.g. {@code /run/gluster-csi/pools}
@@ -39,6 +43,12 @@ public final class PoolMounts implements Mounts {
      * @param fileTimeout the bound on each file operation through a mount
      */
     public PoolMounts(TrustedPool trusted, String mountRoot, String logDir, Duration fileTimeout) {
+        this(trusted, mountRoot, logDir, fileTimeout, BRICKS_WAIT);
+    }
+
+    /** @param bricksWait how long a new mount may take to reach every brick */
+    PoolMounts(TrustedPool trusted, String mountRoot, String logDir, Duration fileTimeout, Duration bricksWait) {
+        this.bricksWait = bricksWait;
         this.trusted = trusted;
         this.mountRoot = mountRoot;
         this.logDir = logDir;
@@ -88,6 +98,7 @@ public final class PoolMounts implements Mounts {
                 : new ExecPoolFiles(dir, peer.runner(), fileTimeout, where);
         try {
             files.verify();
+            awaitEveryBrick(files, pool, where);
             return files;
         } catch (MountGoneException e) {
             LOG.fine(where + ": " + e.getMessage());
@@ -99,8 +110,40 @@ public final class PoolMounts implements Mounts {
         run(peer, mountArgv(peer, pool.name(), pool.bricks().stream().map(Brick::host).toList(), dir,
                 peer.pathOnPeer(logDir + "/" + pool.name() + ".log"), List.of()));
         files.verify();
-        LOG.info("mounted shared pool " + pool.name() + " at " + dir + " on " + peer.name());
+        long took = awaitEveryBrick(files, pool, where);
+        LOG.info("mounted shared pool " + pool.name() + " at " + dir + " on " + peer.name() + ", connected to every"
+                + " brick after " + took + " ms");
         return files;
+    }
+
+    /**
+     * Returns once the mount's client is connected to every brick of the pool (the milliseconds it waited),
+     * or throws UNAVAILABLE after {@link #bricksWait}. A fresh gluster mount answers as soon as one
+     * replica is up, and a claim's directory made or renamed before the others connect is made or renamed
+     * on some bricks only: self-heal makes a missed directory later, but a directory rename a brick missed
+     * is not always healed (the brick keeps the directory at its old place), which leaves a deleted
+     * claim's directory on that brick (RELIABILITY finding 13). So the controller works on a pool only
+     * through a mount that reaches every replica; a retry finds it connected.
+     */
+    private long awaitEveryBrick(PoolFiles files, VolumeInfo pool, String where) throws CsiException {
+        long start = System.nanoTime();
+        long deadline = start + bricksWait.toNanos();
+        List<String> missing = files.disconnectedBricks(pool.name(), pool.bricks().size());
+        while (!missing.isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw CsiException.unavailable(where + " is not connected to " + String.join(", ", missing)
+                        + " after " + bricksWait.toMillis() + " ms; the controller changes a pool's directories only"
+                        + " through a mount that reaches every brick");
+            }
+            try {
+                Thread.sleep(BRICKS_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw CsiException.aborted("interrupted while waiting for the bricks of pool " + pool.name());
+            }
+            missing = files.disconnectedBricks(pool.name(), pool.bricks().size());
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /**

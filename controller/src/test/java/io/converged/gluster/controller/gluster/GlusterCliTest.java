@@ -293,6 +293,20 @@ class GlusterCliTest {
     }
 
     @Test
+    void anIndexHealGlusterAnswersInPlainTextIsSuccessButAnyOtherPlainAnswerIsNot() throws Exception {
+        ScriptedRunner runner = new ScriptedRunner().answer("Launching heal operation to perform index self heal on"
+                + " volume v has been successful \nUse heal info commands to check status.\n")
+                .answer("Volume heal failed.");
+        GlusterCli cli = cli(runner, RetryPolicy.NONE);
+
+        cli.healIndex("v");
+
+        assertThat(runner.calls.get(0)).containsSubsequence("volume", "heal", "v", "--xml");
+        assertThatThrownBy(() -> cli.healIndex("v")).isInstanceOf(GlusterException.class)
+                .hasMessageContaining("no XML answer");
+    }
+
+    @Test
     void badNamesNeverReachACommandLine() {
         ScriptedRunner runner = new ScriptedRunner();
         GlusterCli cli = cli(runner, RetryPolicy.NONE);

@@ -57,7 +57,7 @@ final class FakePeers implements PeerSource {
     static final String EXT4_TYPE = "ef53";
     /** What {@code stat -f} of a pool's mount reports: 1 TiB, 100 GiB of it free. */
     static final long POOL_TOTAL_BYTES = 1024 * Capacity.GIB;
-    private static final Set<String> READS = Set.of("stat", "test", "find", "getfattr");
+    private static final Set<String> READS = Set.of("stat", "test", "find", "getfattr", "grep");
 
     /** How a peer answers one command. */
     sealed interface Answer permits Exit, Raise {
@@ -77,6 +77,7 @@ final class FakePeers implements PeerSource {
     private final List<Peer> all = new ArrayList<>();
     private final Set<String> gone = new HashSet<>();
     private final Set<String> down = new HashSet<>();
+    private final Set<String> unreachable = new HashSet<>();
     private final Map<String, Long> free = new HashMap<>();
     private final Map<String, String> found = new HashMap<>();
     private final Map<String, Volume> volumes = new LinkedHashMap<>();
@@ -527,10 +528,32 @@ final class FakePeers implements PeerSource {
                 yield was == null ? exit(32, "umount: " + argv.get(argv.size() - 1) + ": not mounted.") : ok("");
             }
             case "find" -> ok(found.getOrDefault(peer, ""));
+            case "grep" -> connections(peer, argv);
             case "getfattr" -> limitAttribute(argv.get(argv.size() - 1));
             case "test", "mkdir", "chgrp", "chmod", "rm", "mv", "rmdir" -> ok("");
             default -> throw new AssertionError("the fake peers do not know " + argv);
         };
+    }
+
+    /**
+     * {@code grep -H '^connected = ' -- FILES} of a mount's clients: each client of a mounted pool is connected,
+     * unless {@link #bricksUnreachable} says a peer's mounts reach no brick yet.
+     */
+    private Answer connections(String peer, List<String> argv) {
+        if (argv.size() < 5 || !argv.subList(0, 4).equals(List.of("grep", "-H", "^connected = ", "--"))) {
+            throw new AssertionError("the fake peers do not know " + argv);
+        }
+        String state = unreachable.contains(peer) ? "0" : "1";
+        StringBuilder out = new StringBuilder();
+        argv.subList(4, argv.size()).forEach(file -> out.append(file).append(":connected = ").append(state)
+                .append('\n'));
+        return ok(out.toString());
+    }
+
+    /** The pool mounts of peer {@code i} reach no brick (their clients are not connected). */
+    FakePeers bricksUnreachable(int i) {
+        unreachable.add(peer(i).name());
+        return this;
     }
 
     /**

@@ -114,6 +114,12 @@ public final class FakeTrustedPool {
         return this;
     }
 
+    /** The pool mounts of peer {@code i} reach no brick (see {@link FakePeers#bricksUnreachable}). */
+    public FakeTrustedPool bricksUnreachable(int i) {
+        peers.bricksUnreachable(i);
+        return this;
+    }
+
     /** The FUSE client of peer {@code i}'s mount at {@code dir} died: the mount point answers ENOTCONN. */
     public FakeTrustedPool clientDies(int i, String dir) {
         peers.clientDies(i, dir);

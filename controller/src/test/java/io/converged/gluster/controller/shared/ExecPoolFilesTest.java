@@ -103,6 +103,23 @@ class ExecPoolFilesTest {
     }
 
     @Test
+    void theBricksAMountIsNotConnectedToAreReadWithOneGrepOfItsClientsAndAClientNotInTheGraphIsOne()
+            throws Exception {
+        String graph = ROOT + "/.meta/graphs/active/";
+        // grep exits 2 when one of its files is missing, and still prints what it found in the others.
+        runner.answer(2, graph + "shared-client-0/private:connected = 1\n" + graph
+                + "shared-client-1/private:connected = 0\n", "grep: " + graph + "shared-client-2/private: No such file"
+                + " or directory");
+
+        List<String> missing = files.disconnectedBricks("shared", 3);
+
+        assertThat(runner.calls).containsExactly(List.of("grep", "-H", "^connected = ", "--",
+                graph + "shared-client-0/private", graph + "shared-client-1/private",
+                graph + "shared-client-2/private"));
+        assertThat(missing).containsExactly("shared-client-1", "shared-client-2");
+    }
+
+    @Test
     void verifyIsTheSameStatOfAFuseMount() throws Exception {
         runner.answer("65735546 250 1000 4096\n");
 

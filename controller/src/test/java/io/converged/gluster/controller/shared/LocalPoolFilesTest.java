@@ -158,6 +158,19 @@ class LocalPoolFilesTest {
     }
 
     @Test
+    void theBricksAMountIsNotConnectedToAreReadFromItsClientsMetaFilesAndAClientNotInTheGraphYetIsOne()
+            throws Exception {
+        Path graph = Files.createDirectories(onTmpfs.resolve(".meta/graphs/active"));
+        Files.createDirectories(graph.resolve("pool-client-0"));
+        Files.writeString(graph.resolve("pool-client-0/private"), "fd.0.remote_fd = 0\nconnected = 1\n");
+        Files.createDirectories(graph.resolve("pool-client-1"));
+        Files.writeString(graph.resolve("pool-client-1/private"), "connected = 0\n");
+
+        assertThat(files.disconnectedBricks("pool", 3)).containsExactly("pool-client-1", "pool-client-2");
+        assertThat(files.disconnectedBricks("pool", 1)).isEmpty();
+    }
+
+    @Test
     void aPoolFirstMountedOnThisMachineIsMountedThoughItsMountPointWasNotMadeYet() throws Exception {
         List<List<String>> ran = new ArrayList<>();
         CommandRunner here = new CommandRunner() {
@@ -173,6 +186,10 @@ class LocalPoolFilesTest {
                     try {
                         Files.delete(point);
                         Files.createSymbolicLink(point, onTmpfs);
+                        // What a gluster client connected to the pool's one brick shows in its .meta tree.
+                        Path client = Files.createDirectories(onTmpfs.resolve(".meta/graphs/active/shared-client-0"));
+                        Files.writeString(client.resolve("private"), "[xlator.protocol.client.shared-client-0.priv]\n"
+                                + "fd.0.remote_fd = 0\nconnected = 1\ntotal_bytes_read = 540\n");
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

@@ -115,6 +115,11 @@ final class MemoryPoolFiles implements PoolFiles {
     // ---------------------------------------------------------------- the operations
 
     @Override
+    public List<String> disconnectedBricks(String volume, int bricks) {
+        return List.of();
+    }
+
+    @Override
     public void verify() throws CsiException {
         enter("verify");
         leave("verify");

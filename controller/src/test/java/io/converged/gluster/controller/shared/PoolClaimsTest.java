@@ -890,6 +890,10 @@ class PoolClaimsTest {
     private static final String MOUNT = MOUNT_ROOT + "/" + POOL;
     private static final String LOGS = "/var/log/gluster-csi/pools";
     private static final String STAT = "stat -f -c %t %a %b %S -- " + MOUNT;
+    /** The mount's clients read once it is there: connected to each of the pool's three bricks or not. */
+    private static final String CONNECTED = "grep -H ^connected =  -- " + MOUNT + "/.meta/graphs/active/" + POOL
+            + "-client-0/private " + MOUNT + "/.meta/graphs/active/" + POOL + "-client-1/private " + MOUNT
+            + "/.meta/graphs/active/" + POOL + "-client-2/private";
 
     private PoolClaims overPoolMounts() {
         PoolMounts real = new PoolMounts(gluster.trusted(), MOUNT_ROOT, LOGS, Duration.ofSeconds(5));
@@ -916,7 +920,7 @@ class PoolClaimsTest {
 
         assertThat(gluster.log()).containsExactly("p1: gluster volume info " + POOL, "p1: " + STAT,
                 "p1: mkdir -p -- " + MOUNT + " " + LOGS, "p1: umount -l " + MOUNT, mountOn(1, "10.0.0.2:10.0.0.3"),
-                "p1: " + STAT, "p1: " + STAT);
+                "p1: " + STAT, "p1: " + CONNECTED, "p1: " + STAT);
         int mark = gluster.log().size();
 
         assertThat(claims.largestPlaceable(parameters)).isEqualTo(FakeTrustedPool.freeBytes());
@@ -937,7 +941,7 @@ class PoolClaimsTest {
 
         assertThat(logSince(mark)).containsExactly("p1: " + STAT, "p1: " + STAT,
                 "p1: mkdir -p -- " + MOUNT + " " + LOGS, "p1: umount -l " + MOUNT, mountOn(1, "10.0.0.2:10.0.0.3"),
-                "p1: " + STAT, "p1: " + STAT);
+                "p1: " + STAT, "p1: " + CONNECTED, "p1: " + STAT);
     }
 
     @Test
@@ -950,6 +954,22 @@ class PoolClaimsTest {
 
         assertThat(gluster.writes()).contains(mountOn(2, "10.0.0.1:10.0.0.3")).last().isEqualTo(mountOn(2,
                 "10.0.0.1:10.0.0.3"));
+    }
+
+    @Test
+    void aMountThatReachesNoBrickWithinTheWaitIsNotUsedAndTheCallIsUnavailableWithNothingMade() throws Exception {
+        poolExists().bricksUnreachable(1).bricksUnreachable(2).bricksUnreachable(3);
+        PoolMounts real = new PoolMounts(gluster.trusted(), MOUNT_ROOT, LOGS, Duration.ofSeconds(5),
+                Duration.ofMillis(300));
+        PoolClaims claims = new PoolClaims(gluster.trusted(), gluster.creator(listener, gids), real, listener, gids,
+                FakeTrustedPool.clock(), purges::add);
+
+        CsiException failure = failure(() -> claims.create(request(REQUEST)));
+
+        assertThat(failure.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure).hasMessageContaining("is not connected to " + POOL + "-client-0, " + POOL + "-client-1, "
+                + POOL + "-client-2");
+        assertThat(gluster.writes()).noneMatch(line -> line.contains("mkdir -- ") || line.contains("limit-usage"));
     }
 
     @Test
