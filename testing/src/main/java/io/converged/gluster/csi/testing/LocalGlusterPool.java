@@ -7,13 +7,10 @@ import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -59,13 +54,11 @@ public final class LocalGlusterPool implements AutoCloseable {
     private static final Path TMP = Path.of("/tmp");
     private static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
     private static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
-    private static final Duration LOCK_WAIT = Duration.ofMinutes(20);
     private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
     private static final Duration VOLUME_TEARDOWN_BUDGET = Duration.ofSeconds(20);
     private static final Pattern VALID_ARG = Pattern.compile("[^\\x00]*");
-    private static final Semaphore IN_JVM = new Semaphore(1, true);
 
     /** One glusterd of the pool. */
     public record Peer(int index, String address, Path dir, Path glusterdSocket, Path brickPrefix, Path logDir) {
@@ -112,8 +105,7 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     private final Path dir;
     private final List<Peer> peers;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final PoolLock lock;
     private final CommandRunner runner = new LocalCommandRunner();
     private final Set<String> runEntriesBefore;
     private final Set<String> libEntriesBefore;
@@ -121,13 +113,11 @@ public final class LocalGlusterPool implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean closed;
     private List<String> leftAfterClose = List.of();
-    private long lockWaitMillis;
 
-    private LocalGlusterPool(Path dir, List<Peer> peers, FileChannel lockChannel, FileLock lock,
-            Set<String> runEntriesBefore, Set<String> libEntriesBefore) {
+    private LocalGlusterPool(Path dir, List<Peer> peers, PoolLock lock, Set<String> runEntriesBefore,
+            Set<String> libEntriesBefore) {
         this.dir = dir;
         this.peers = List.copyOf(peers);
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.runEntriesBefore = runEntriesBefore;
         this.libEntriesBefore = libEntriesBefore;
@@ -165,22 +155,9 @@ public final class LocalGlusterPool implements AutoCloseable {
         if (peerCount < 1 || peerCount > 9) {
             throw new IllegalArgumentException("a test pool has 1 to 9 peers, not " + peerCount);
         }
-        try {
-            if (!IN_JVM.tryAcquire(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException("another pool in this JVM did not finish within " + LOCK_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the pool lock", e);
-        }
-        FileChannel channel = null;
-        FileLock lock = null;
+        PoolLock lock = PoolLock.take();
         LocalGlusterPool pool = null;
         try {
-            channel = FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            long waitStart = System.nanoTime();
-            lock = acquire(channel);
-            long waited = (System.nanoTime() - waitStart) / 1_000_000;
             runLocked(whileLocked);
             cleanLeftovers();
             Set<String> runBefore = list(GLUSTER_RUN);
@@ -196,8 +173,7 @@ public final class LocalGlusterPool implements AutoCloseable {
                 }
                 peers.add(peer);
             }
-            pool = new LocalGlusterPool(dir, peers, channel, lock, runBefore, libBefore);
-            pool.lockWaitMillis = waited;
+            pool = new LocalGlusterPool(dir, peers, lock, runBefore, libBefore);
             Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
             pool.startAll();
             return pool;
@@ -205,8 +181,7 @@ public final class LocalGlusterPool implements AutoCloseable {
             if (pool != null) {
                 pool.close();
             } else {
-                releaseQuietly(lock, channel);
-                IN_JVM.release();
+                lock.release();
             }
             throw e;
         }
@@ -222,46 +197,9 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
     }
 
-    private static FileLock acquire(FileChannel channel) throws IOException {
-        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-        boolean told = false;
-        while (true) {
-            FileLock lock = channel.tryLock();
-            if (lock != null) {
-                return lock;
-            }
-            if (!told) {
-                LOG.info("waiting for " + LOCK_FILE + ": another JVM runs a test pool");
-                told = true;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no test pool lock (" + LOCK_FILE + ") within " + LOCK_WAIT);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + LOCK_FILE, e);
-            }
-        }
-    }
-
-    private static void releaseQuietly(FileLock lock, FileChannel channel) {
-        try {
-            if (lock != null) {
-                lock.release();
-            }
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot release " + LOCK_FILE, e);
-        }
-    }
-
     /** How long this pool waited for another JVM's pool to finish before it could start. */
     public long lockWaitMillis() {
-        return lockWaitMillis;
+        return lock.waitedMillis();
     }
 
     public Path dir() {
@@ -562,8 +500,7 @@ public final class LocalGlusterPool implements AutoCloseable {
             left.addAll(leftoverMounts());
             leftAfterClose = List.copyOf(left);
         } finally {
-            releaseQuietly(lock, lockChannel);
-            IN_JVM.release();
+            lock.release();
         }
     }
 
