@@ -1,12 +1,20 @@
 package io.converged.gluster.csi.testing;
 
+import static io.converged.gluster.csi.testing.ProcTable.awaitGone;
+import static io.converged.gluster.csi.testing.ProcTable.awaitGoneQuietly;
+import static io.converged.gluster.csi.testing.ProcTable.isMountPoint;
+import static io.converged.gluster.csi.testing.ProcTable.mounts;
+import static io.converged.gluster.csi.testing.ProcTable.processes;
+import static io.converged.gluster.csi.testing.ProcTable.running;
+
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
+import io.converged.gluster.csi.testing.ProcTable.MountInfo;
+import io.converged.gluster.csi.testing.ProcTable.ProcessInfo;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -51,9 +59,9 @@ public final class LocalGlusterPool implements AutoCloseable {
     /** Every pool directory is {@code /tmp/gluster-csi-test-pool-*}; leftovers are found by it. */
     public static final String DIR_PREFIX = "gluster-csi-test-pool-";
 
-    private static final Path TMP = Path.of("/tmp");
-    private static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
-    private static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
+    static final Path TMP = Path.of("/tmp");
+    static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
+    static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
     private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
@@ -347,7 +355,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      */
     public void startNewPeer(int index) throws IOException {
         Peer peer = peer(index);
-        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {
+        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(ProcTable::running).isPresent()) {
             throw new IllegalStateException("glusterd of peer " + index + " is running");
         }
         for (Path p : List.of(peer.workingDir(), peer.runDir())) {
@@ -374,7 +382,7 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
         Peer target = peer(clone);
         List<ProcessHandle> running = glusterdPid(target).flatMap(ProcessHandle::of)
-                .filter(LocalGlusterPool::running).stream().toList();
+                .filter(ProcTable::running).stream().toList();
         running.forEach(ProcessHandle::destroy);
         awaitGone(running, Duration.ofSeconds(15));
         removeTree(target.workingDir());
@@ -398,7 +406,7 @@ public final class LocalGlusterPool implements AutoCloseable {
     /** Starts peer i's glusterd again (same working directory, so the same uuid and pool); waits until it answers. */
     public void startGlusterd(int index) throws IOException {
         Peer peer = peer(index);
-        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {
+        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(ProcTable::running).isPresent()) {
             throw new IllegalStateException("glusterd of peer " + index + " is running");
         }
         startGlusterd(peer);
@@ -559,7 +567,7 @@ public final class LocalGlusterPool implements AutoCloseable {
     private void deleteVolumes() {
         long deadline = System.nanoTime() + VOLUME_TEARDOWN_BUDGET.toNanos();
         Optional<Peer> live = peers.stream()
-                .filter(p -> glusterdPid(p).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent())
+                .filter(p -> glusterdPid(p).flatMap(ProcessHandle::of).filter(ProcTable::running).isPresent())
                 .findFirst();
         if (live.isEmpty()) {
             return;
@@ -593,38 +601,6 @@ public final class LocalGlusterPool implements AutoCloseable {
         if (!awaitGoneQuietly(victims, Duration.ofSeconds(3))) {
             victims.forEach(ProcessHandle::destroyForcibly);
             awaitGoneQuietly(victims, Duration.ofSeconds(10));
-        }
-    }
-
-    private static void awaitGone(List<ProcessHandle> handles, Duration limit) throws IOException {
-        if (!awaitGoneQuietly(handles, limit)) {
-            throw new IOException("processes still alive after " + limit + ": "
-                    + handles.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
-        }
-    }
-
-    private static boolean awaitGoneQuietly(List<ProcessHandle> handles, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (handles.stream().noneMatch(LocalGlusterPool::running)) {
-                return true;
-            }
-            sleep(20);
-        }
-        return handles.stream().noneMatch(LocalGlusterPool::running);
-    }
-
-    /** Alive and not a zombie waiting for its parent. */
-    private static boolean running(ProcessHandle handle) {
-        if (!handle.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -724,146 +700,6 @@ public final class LocalGlusterPool implements AutoCloseable {
         return mounts().stream().filter(MountInfo::anyTestPool).map(m -> m.source() + " " + m.target()).toList();
     }
 
-    // ---------------------------------------------------------------- /proc
-
-    record ProcessInfo(long pid, List<String> argv) {
-        boolean isGluster() {
-            if (argv.isEmpty()) {
-                return false;
-            }
-            String exe = Path.of(argv.get(0)).getFileName().toString();
-            return exe.equals("glusterd") || exe.equals("glusterfsd") || exe.equals("glusterfs");
-        }
-
-        /** A FUSE client (a mount of a volume), not a daemon of any peer. */
-        boolean fuseClient() {
-            for (int i = 0; i + 1 < argv.size(); i++) {
-                if (argv.get(i).equals("--process-name") && argv.get(i + 1).equals("fuse")) {
-                    return true;
-                }
-            }
-            return argv.contains("--process-name=fuse");
-        }
-
-        boolean mentions(String text) {
-            return argv.stream().anyMatch(a -> a.contains(text));
-        }
-
-        /** Whether a gluster process's volfile server is this address, e.g. {@code -s 127.1.9.2}. */
-        boolean servedBy(String address) {
-            for (int i = 0; i < argv.size(); i++) {
-                String a = argv.get(i);
-                if ((a.equals("-s") || a.equals("--volfile-server")) && i + 1 < argv.size()
-                        && argv.get(i + 1).equals(address)) {
-                    return true;
-                }
-                if (a.equals("--volfile-server=" + address) || a.equals("management.transport.socket.bind-address="
-                        + address)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean servedByTestAddress() {
-            for (int i = 0; i < argv.size(); i++) {
-                String a = argv.get(i);
-                if ((a.equals("-s") || a.equals("--volfile-server")) && i + 1 < argv.size()
-                        && argv.get(i + 1).startsWith(ADDRESS_PREFIX)) {
-                    return true;
-                }
-                if (a.startsWith("--volfile-server=" + ADDRESS_PREFIX)
-                        || a.startsWith("management.transport.socket.bind-address=" + ADDRESS_PREFIX)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean ours(Path dir) {
-            return isGluster() && (mentions(dir.toString()) || servedByTestAddress());
-        }
-
-        boolean anyTestPool() {
-            return isGluster() && (mentions(TMP + "/" + DIR_PREFIX) || servedByTestAddress());
-        }
-
-        /** The sockets it was told to use ({@code -S PATH}). */
-        List<Path> sockets() {
-            List<Path> sockets = new ArrayList<>();
-            for (int i = 0; i + 1 < argv.size(); i++) {
-                if (argv.get(i).equals("-S") && argv.get(i + 1).startsWith(GLUSTER_RUN + "/")) {
-                    sockets.add(Path.of(argv.get(i + 1)));
-                }
-            }
-            return sockets;
-        }
-    }
-
-    static List<ProcessInfo> processes() {
-        List<ProcessInfo> result = new ArrayList<>();
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
-            for (Path entry : proc) {
-                String name = entry.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    byte[] raw = Files.readAllBytes(entry.resolve("cmdline"));
-                    if (raw.length == 0) {
-                        continue;
-                    }
-                    String text = new String(raw, StandardCharsets.UTF_8);
-                    List<String> argv = List.of(text.split("\u0000"));
-                    result.add(new ProcessInfo(Long.parseLong(name), argv));
-                } catch (IOException e) {
-                    // The process ended while we looked.
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc", e);
-        }
-        return result;
-    }
-
-    record MountInfo(String source, Path target, String type) {
-        boolean glusterFuse() {
-            return type.equals("fuse.glusterfs") || type.equals("fuse");
-        }
-
-        boolean ours(Path dir) {
-            return glusterFuse() && (target.startsWith(dir) || source.startsWith(ADDRESS_PREFIX));
-        }
-
-        boolean anyTestPool() {
-            return glusterFuse() && (target.toString().startsWith(TMP + "/" + DIR_PREFIX)
-                    || source.startsWith(ADDRESS_PREFIX));
-        }
-    }
-
-    static List<MountInfo> mounts() {
-        List<MountInfo> mounts = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ");
-                if (f.length >= 3) {
-                    mounts.add(new MountInfo(unescape(f[0]), Path.of(unescape(f[1])), f[2]));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/mounts", e);
-        }
-        return mounts;
-    }
-
-    private static String unescape(String field) {
-        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-    }
-
-    private static boolean isMountPoint(Path path) {
-        return mounts().stream().anyMatch(m -> m.target().equals(path));
-    }
-
     private static void unmountAll(java.util.function.Predicate<MountInfo> which) {
         // Deepest first, so nested mounts come off before their parents.
         List<MountInfo> targets = new ArrayList<>(mounts().stream().filter(which).toList());
@@ -933,7 +769,7 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
