@@ -1,13 +1,9 @@
 package io.converged.gluster.csi.testing;
 
-import static io.converged.gluster.csi.testing.PoolCleanup.deleteQuietly;
-import static io.converged.gluster.csi.testing.PoolCleanup.killAll;
 import static io.converged.gluster.csi.testing.PoolCleanup.list;
 import static io.converged.gluster.csi.testing.PoolCleanup.removeTree;
-import static io.converged.gluster.csi.testing.PoolCleanup.umount;
 import static io.converged.gluster.csi.testing.PoolCleanup.unmountAll;
 import static io.converged.gluster.csi.testing.ProcTable.awaitGone;
-import static io.converged.gluster.csi.testing.ProcTable.isMountPoint;
 import static io.converged.gluster.csi.testing.ProcTable.processes;
 import static io.converged.gluster.csi.testing.ProcTable.running;
 
@@ -23,8 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -67,7 +61,6 @@ public final class LocalGlusterPool implements AutoCloseable {
     private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
-    private static final Duration VOLUME_TEARDOWN_BUDGET = Duration.ofSeconds(20);
     private static final Pattern VALID_ARG = Pattern.compile("[^\\x00]*");
 
     /** One glusterd of the pool. */
@@ -117,9 +110,7 @@ public final class LocalGlusterPool implements AutoCloseable {
     private final List<Peer> peers;
     private final PoolLock lock;
     private final CommandRunner runner = new LocalCommandRunner();
-    private final Set<String> runEntriesBefore;
-    private final Set<String> libEntriesBefore;
-    private final Set<Path> extraMountRoots = new LinkedHashSet<>();
+    private final PoolTeardown teardown;
     private final Thread shutdownHook;
     private boolean closed;
     private List<String> leftAfterClose = List.of();
@@ -129,8 +120,7 @@ public final class LocalGlusterPool implements AutoCloseable {
         this.dir = dir;
         this.peers = List.copyOf(peers);
         this.lock = lock;
-        this.runEntriesBefore = runEntriesBefore;
-        this.libEntriesBefore = libEntriesBefore;
+        this.teardown = new PoolTeardown(this, runEntriesBefore, libEntriesBefore);
         this.shutdownHook = new Thread(this::closeQuietly, "gluster-pool-teardown");
     }
 
@@ -249,9 +239,7 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     /** Makes teardown also unmount gluster FUSE mounts under this directory (e.g. a JUnit temp dir). */
     public void watchMountsUnder(Path root) {
-        synchronized (extraMountRoots) {
-            extraMountRoots.add(root.toAbsolutePath().normalize());
-        }
+        teardown.watchMountsUnder(root);
     }
 
     /** Runs {@code gluster ARGS} on peer i (no {@code --xml} added) and returns its result, whatever the exit code. */
@@ -482,7 +470,7 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
     }
 
-    private static Optional<Long> glusterdPid(Peer peer) {
+    static Optional<Long> glusterdPid(Peer peer) {
         try {
             return Optional.of(Long.parseLong(Files.readString(peer.pidFile()).strip()));
         } catch (IOException | NumberFormatException e) {
@@ -504,7 +492,7 @@ public final class LocalGlusterPool implements AutoCloseable {
             // The JVM is shutting down and this is the hook itself.
         }
         try {
-            teardown();
+            teardown.run();
             // Checked while the lock is still held: afterwards another JVM's pool may be starting.
             List<String> left = new ArrayList<>(leftoverProcesses());
             left.addAll(leftoverMounts());
@@ -528,124 +516,6 @@ public final class LocalGlusterPool implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "test pool teardown failed", e);
         }
-    }
-
-    private void teardown() {
-        unmountAll(mount -> mount.ours(dir) || underExtraRoot(mount.target()));
-        deleteVolumes();
-        Set<Path> sockets = new HashSet<>();
-        List<ProcessHandle> victims = new ArrayList<>();
-        for (Peer peer : peers) {
-            glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
-        }
-        for (ProcessInfo p : processes()) {
-            if (p.ours(dir)) {
-                ProcessHandle.of(p.pid()).ifPresent(victims::add);
-                sockets.addAll(p.sockets());
-            }
-        }
-        killAll(victims);
-        // A glusterfs process can start (a quota helper) while others die; sweep once more.
-        List<ProcessHandle> late = new ArrayList<>();
-        for (ProcessInfo p : processes()) {
-            if (p.ours(dir)) {
-                ProcessHandle.of(p.pid()).ifPresent(late::add);
-                sockets.addAll(p.sockets());
-            }
-        }
-        killAll(late);
-        unmountAll(mount -> mount.ours(dir) || underExtraRoot(mount.target()));
-        cleanRunDir(sockets, runEntriesBefore);
-        cleanLibDir(libEntriesBefore);
-        removeTree(dir);
-    }
-
-    private boolean underExtraRoot(Path target) {
-        synchronized (extraMountRoots) {
-            return extraMountRoots.stream().anyMatch(target::startsWith);
-        }
-    }
-
-    private void deleteVolumes() {
-        long deadline = System.nanoTime() + VOLUME_TEARDOWN_BUDGET.toNanos();
-        Optional<Peer> live = peers.stream()
-                .filter(p -> glusterdPid(p).flatMap(ProcessHandle::of).filter(ProcTable::running).isPresent())
-                .findFirst();
-        if (live.isEmpty()) {
-            return;
-        }
-        int index = live.get().index();
-        CommandResult list = gluster(index, "volume", "list");
-        if (!list.succeeded()) {
-            return;
-        }
-        for (String volume : list.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            if (volume.startsWith("No volumes")) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                LOG.info("test pool teardown: leaving the remaining volumes to be killed");
-                break;
-            }
-            gluster(index, "volume", "stop", volume, "force");
-            CommandResult delete = gluster(index, "volume", "delete", volume);
-            if (!delete.succeeded()) {
-                LOG.fine("test pool teardown: delete " + volume + ": " + delete.message());
-            }
-        }
-    }
-
-    /**
-     * Removes from /var/run/gluster what this pool caused: the sockets named by its processes, and
-     * entries that appeared during its life that no other gluster process refers to (brick sockets
-     * of volumes it stopped, quotad.socket, quota helper pid files and mount points).
-     */
-    private void cleanRunDir(Set<Path> ourSockets, Set<String> before) {
-        for (Path socket : ourSockets) {
-            deleteQuietly(socket);
-        }
-        Set<String> foreignRefs = foreignGlusterReferences();
-        boolean foreignGlusterd = !foreignRefs.isEmpty();
-        for (String name : list(GLUSTER_RUN)) {
-            if (before.contains(name) || foreignRefs.stream().anyMatch(ref -> ref.contains(name))) {
-                continue;
-            }
-            if (name.equals("quotad.socket") && foreignRefs.stream().anyMatch(ref -> ref.contains("quotad"))) {
-                continue;
-            }
-            Path entry = GLUSTER_RUN.resolve(name);
-            boolean dirOfGlusterd = name.equals("snaps") || name.equals("tmp");
-            if (dirOfGlusterd && foreignGlusterd) {
-                continue;
-            }
-            if (Files.isDirectory(entry) && isMountPoint(entry)) {
-                umount(entry);
-            }
-            removeTree(entry);
-        }
-    }
-
-    /** glusterd creates a few directories in /var/lib/glusterd whatever its working directory; remove new ones. */
-    private static void cleanLibDir(Set<String> before) {
-        if (!foreignGlusterReferences().isEmpty()) {
-            return;
-        }
-        for (String name : List.of("geo-replication", "ss_brick")) {
-            if (!before.contains(name)) {
-                removeTree(GLUSTER_LIB.resolve(name));
-            }
-        }
-    }
-
-    /** The command lines of gluster processes that are not test pools'. */
-    private static Set<String> foreignGlusterReferences() {
-        Set<String> refs = new HashSet<>();
-        for (ProcessInfo p : processes()) {
-            if (p.isGluster() && !p.anyTestPool()) {
-                refs.add(String.join(" ", p.argv()));
-            }
-        }
-        return refs;
     }
 
     // ---------------------------------------------------------------- helpers
