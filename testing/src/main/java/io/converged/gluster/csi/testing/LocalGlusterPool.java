@@ -1,30 +1,19 @@
 package io.converged.gluster.csi.testing;
 
 import static io.converged.gluster.csi.testing.PoolCleanup.list;
-import static io.converged.gluster.csi.testing.PoolCleanup.removeTree;
-import static io.converged.gluster.csi.testing.PoolCleanup.unmountAll;
-import static io.converged.gluster.csi.testing.ProcTable.awaitGone;
-import static io.converged.gluster.csi.testing.ProcTable.processes;
-import static io.converged.gluster.csi.testing.ProcTable.running;
 
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
-import io.converged.gluster.csi.testing.ProcTable.ProcessInfo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -58,7 +47,6 @@ public final class LocalGlusterPool implements AutoCloseable {
     static final Path TMP = Path.of("/tmp");
     static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
     static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
-    private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
     private static final Pattern VALID_ARG = Pattern.compile("[^\\x00]*");
@@ -111,6 +99,7 @@ public final class LocalGlusterPool implements AutoCloseable {
     private final PoolLock lock;
     private final CommandRunner runner = new LocalCommandRunner();
     private final PoolTeardown teardown;
+    private final PeerLifecycle lifecycle;
     private final Thread shutdownHook;
     private boolean closed;
     private List<String> leftAfterClose = List.of();
@@ -121,6 +110,7 @@ public final class LocalGlusterPool implements AutoCloseable {
         this.peers = List.copyOf(peers);
         this.lock = lock;
         this.teardown = new PoolTeardown(this, runEntriesBefore, libEntriesBefore);
+        this.lifecycle = new PeerLifecycle(this);
         this.shutdownHook = new Thread(this::closeQuietly, "gluster-pool-teardown");
     }
 
@@ -175,7 +165,7 @@ public final class LocalGlusterPool implements AutoCloseable {
             }
             pool = new LocalGlusterPool(dir, peers, lock, runBefore, libBefore);
             Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
-            pool.startAll();
+            pool.lifecycle.startAll();
             return pool;
         } catch (IOException | RuntimeException e) {
             if (pool != null) {
@@ -295,12 +285,12 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     /** Stops peer i's glusterd gracefully (SIGTERM) and waits until it is gone; its bricks keep running. */
     public void stopGlusterd(int index) throws IOException {
-        signalGlusterd(index, false);
+        lifecycle.stopGlusterd(index);
     }
 
     /** Kills peer i's glusterd (SIGKILL), as a crash would; its bricks keep running. */
     public void killGlusterd(int index) throws IOException {
-        signalGlusterd(index, true);
+        lifecycle.killGlusterd(index);
     }
 
     /**
@@ -309,16 +299,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      * do when a storage node dies, even those that name the peer as a volfile server.
      */
     public void killPeer(int index) throws IOException {
-        Peer peer = peer(index);
-        List<ProcessHandle> victims = new ArrayList<>();
-        glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
-        for (ProcessInfo p : processes()) {
-            if (p.isGluster() && !p.fuseClient() && p.servedBy(peer.address())) {
-                ProcessHandle.of(p.pid()).ifPresent(victims::add);
-            }
-        }
-        victims.forEach(ProcessHandle::destroyForcibly);
-        awaitGone(victims, Duration.ofSeconds(10));
+        lifecycle.killPeer(index);
     }
 
     /**
@@ -327,16 +308,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      * disconnected, with its bricks in their volumes.
      */
     public void wipePeer(int index) throws IOException {
-        killPeer(index);
-        Peer peer = peer(index);
-        // FUSE mounts made on the node (a shared pool's, by the controller in local mode) go with it.
-        unmountAll(mount -> mount.target().startsWith(peer.dir()));
-        for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.brickPrefix())) {
-            removeTree(p);
-            if (Files.exists(p)) {
-                throw new IOException("cannot remove " + p);
-            }
-        }
+        lifecycle.wipePeer(index);
     }
 
     /**
@@ -344,17 +316,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      * lost): a new UUID, in no pool, no bricks. Its glusterd must not be running.
      */
     public void startNewPeer(int index) throws IOException {
-        Peer peer = peer(index);
-        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(ProcTable::running).isPresent()) {
-            throw new IllegalStateException("glusterd of peer " + index + " is running");
-        }
-        for (Path p : List.of(peer.workingDir(), peer.runDir())) {
-            removeTree(p);
-        }
-        for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.logDir(), peer.brickPrefix())) {
-            Files.createDirectories(p);
-        }
-        startGlusterd(peer);
+        lifecycle.startNewPeer(index);
     }
 
     /**
@@ -363,119 +325,17 @@ public final class LocalGlusterPool implements AutoCloseable {
      * alone (so it knows no peers and has no volumes), and it is started again with that UUID.
      */
     public void cloneIdentity(int original, int clone) throws IOException {
-        if (original == clone) {
-            throw new IllegalArgumentException("a peer cannot be cloned onto itself");
-        }
-        Path info = peer(original).workingDir().resolve("glusterd.info");
-        if (!Files.isRegularFile(info)) {
-            throw new IllegalStateException("peer " + original + " has no glusterd.info yet");
-        }
-        Peer target = peer(clone);
-        List<ProcessHandle> running = glusterdPid(target).flatMap(ProcessHandle::of)
-                .filter(ProcTable::running).stream().toList();
-        running.forEach(ProcessHandle::destroy);
-        awaitGone(running, Duration.ofSeconds(15));
-        removeTree(target.workingDir());
-        removeTree(target.runDir());
-        Files.createDirectories(target.workingDir());
-        Files.createDirectories(target.runDir());
-        Files.copy(info, target.workingDir().resolve("glusterd.info"));
-        startGlusterd(target);
+        lifecycle.cloneIdentity(original, clone);
     }
 
     /** The UUID peer i's glusterd has, from its {@code glusterd.info}. */
     public String uuid(int index) throws IOException {
-        for (String line : Files.readAllLines(peer(index).workingDir().resolve("glusterd.info"))) {
-            if (line.startsWith("UUID=")) {
-                return line.substring("UUID=".length()).strip();
-            }
-        }
-        throw new IOException("no UUID in glusterd.info of peer " + index);
+        return lifecycle.uuid(index);
     }
 
     /** Starts peer i's glusterd again (same working directory, so the same uuid and pool); waits until it answers. */
     public void startGlusterd(int index) throws IOException {
-        Peer peer = peer(index);
-        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(ProcTable::running).isPresent()) {
-            throw new IllegalStateException("glusterd of peer " + index + " is running");
-        }
-        startGlusterd(peer);
-    }
-
-    private void signalGlusterd(int index, boolean kill) throws IOException {
-        Peer peer = peer(index);
-        ProcessHandle handle = glusterdPid(peer).flatMap(ProcessHandle::of)
-                .orElseThrow(() -> new IllegalStateException("glusterd of peer " + index + " is not running"));
-        if (kill) {
-            handle.destroyForcibly();
-        } else {
-            handle.destroy();
-        }
-        awaitGone(List.of(handle), Duration.ofSeconds(15));
-    }
-
-    private void startAll() throws IOException {
-        ExecutorService starter = Executors.newFixedThreadPool(peers.size());
-        try {
-            List<Future<?>> started = new ArrayList<>();
-            for (Peer peer : peers) {
-                started.add(starter.submit(() -> {
-                    startGlusterd(peer);
-                    return null;
-                }));
-            }
-            for (Future<?> f : started) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    throw cause instanceof IOException io ? io : new IOException(cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while starting glusterd", e);
-                }
-            }
-        } finally {
-            starter.shutdownNow();
-        }
-    }
-
-    private void startGlusterd(Peer peer) throws IOException {
-        // glusterd daemonizes once it is initialized (about 1.5 s), so the parent's exit means ready.
-        CommandResult result = run(peer.glusterdArgv(), GLUSTERD_START);
-        if (!result.succeeded()) {
-            throw new IOException("glusterd of peer " + peer.index() + " failed (exit " + result.exitCode() + "): "
-                    + result.message() + "\n" + tail(peer.logDir().resolve("glusterd.log")));
-        }
-        long deadline = System.nanoTime() + GLUSTERD_START.toNanos();
-        while (true) {
-            CommandResult list = gluster(peer.index(), "pool", "list");
-            if (list.succeeded()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("glusterd of peer " + peer.index() + " does not answer: " + list.message()
-                        + "\n" + tail(peer.logDir().resolve("glusterd.log")));
-            }
-            sleep(20);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log at " + log + ")";
-        }
-    }
-
-    static Optional<Long> glusterdPid(Peer peer) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(peer.pidFile()).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        lifecycle.startGlusterd(index);
     }
 
     // ---------------------------------------------------------------- teardown
@@ -515,16 +375,6 @@ public final class LocalGlusterPool implements AutoCloseable {
             close();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "test pool teardown failed", e);
-        }
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private CommandResult run(List<String> argv, Duration timeout) {
-        try {
-            return runner.run(argv, timeout);
-        } catch (CommandException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

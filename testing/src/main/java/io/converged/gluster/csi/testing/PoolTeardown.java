@@ -2,7 +2,7 @@ package io.converged.gluster.csi.testing;
 
 import static io.converged.gluster.csi.testing.LocalGlusterPool.GLUSTER_LIB;
 import static io.converged.gluster.csi.testing.LocalGlusterPool.GLUSTER_RUN;
-import static io.converged.gluster.csi.testing.LocalGlusterPool.glusterdPid;
+import static io.converged.gluster.csi.testing.PeerLifecycle.glusterdPid;
 import static io.converged.gluster.csi.testing.PoolCleanup.deleteQuietly;
 import static io.converged.gluster.csi.testing.PoolCleanup.killAll;
 import static io.converged.gluster.csi.testing.PoolCleanup.list;
