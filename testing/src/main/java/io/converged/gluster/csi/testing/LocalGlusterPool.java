@@ -33,6 +33,11 @@ import java.util.regex.Pattern;
  * <p>Peers are numbered from 1; peer i listens on {@code 127.1.9.i}. Each peer has a brick prefix:
  * the directory under which that peer's brick root lives (three peers on one machine cannot share
  * {@code /mnt/brick1}, so peer i's {@code /mnt/brick1} is {@code brickPrefix()/mnt/brick1}).
+ *
+ * <p>This class is the API tests use; the work is done beside it: {@link PoolLock} (the lock),
+ * {@link PeerLifecycle} (starting, stopping, killing, wiping and cloning peers), {@link PoolTeardown}
+ * (this pool's teardown), {@link PoolCleanup} (killing, unmounting, removing, and the leftovers of any
+ * test pool) and {@link ProcTable} (what {@code /proc} says).
  */
 public final class LocalGlusterPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalGlusterPool.class.getName());
