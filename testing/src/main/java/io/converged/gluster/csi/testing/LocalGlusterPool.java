@@ -1,31 +1,19 @@
 package io.converged.gluster.csi.testing;
 
+import static io.converged.gluster.csi.testing.PoolCleanup.list;
+
 import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
 import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import io.converged.gluster.csi.exec.LocalCommandRunner;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -45,6 +33,11 @@ import java.util.regex.Pattern;
  * <p>Peers are numbered from 1; peer i listens on {@code 127.1.9.i}. Each peer has a brick prefix:
  * the directory under which that peer's brick root lives (three peers on one machine cannot share
  * {@code /mnt/brick1}, so peer i's {@code /mnt/brick1} is {@code brickPrefix()/mnt/brick1}).
+ *
+ * <p>This class is the API tests use; the work is done beside it: {@link PoolLock} (the lock),
+ * {@link PeerLifecycle} (starting, stopping, killing, wiping and cloning peers), {@link PoolTeardown}
+ * (this pool's teardown), {@link PoolCleanup} (killing, unmounting, removing, and the leftovers of any
+ * test pool) and {@link ProcTable} (what {@code /proc} says).
  */
 public final class LocalGlusterPool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalGlusterPool.class.getName());
@@ -56,16 +49,12 @@ public final class LocalGlusterPool implements AutoCloseable {
     /** Every pool directory is {@code /tmp/gluster-csi-test-pool-*}; leftovers are found by it. */
     public static final String DIR_PREFIX = "gluster-csi-test-pool-";
 
-    private static final Path TMP = Path.of("/tmp");
-    private static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
-    private static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
-    private static final Duration LOCK_WAIT = Duration.ofMinutes(20);
-    private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
+    static final Path TMP = Path.of("/tmp");
+    static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
+    static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
-    private static final Duration VOLUME_TEARDOWN_BUDGET = Duration.ofSeconds(20);
     private static final Pattern VALID_ARG = Pattern.compile("[^\\x00]*");
-    private static final Semaphore IN_JVM = new Semaphore(1, true);
 
     /** One glusterd of the pool. */
     public record Peer(int index, String address, Path dir, Path glusterdSocket, Path brickPrefix, Path logDir) {
@@ -112,25 +101,21 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     private final Path dir;
     private final List<Peer> peers;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final PoolLock lock;
     private final CommandRunner runner = new LocalCommandRunner();
-    private final Set<String> runEntriesBefore;
-    private final Set<String> libEntriesBefore;
-    private final Set<Path> extraMountRoots = new LinkedHashSet<>();
+    private final PoolTeardown teardown;
+    private final PeerLifecycle lifecycle;
     private final Thread shutdownHook;
     private boolean closed;
     private List<String> leftAfterClose = List.of();
-    private long lockWaitMillis;
 
-    private LocalGlusterPool(Path dir, List<Peer> peers, FileChannel lockChannel, FileLock lock,
-            Set<String> runEntriesBefore, Set<String> libEntriesBefore) {
+    private LocalGlusterPool(Path dir, List<Peer> peers, PoolLock lock, Set<String> runEntriesBefore,
+            Set<String> libEntriesBefore) {
         this.dir = dir;
         this.peers = List.copyOf(peers);
-        this.lockChannel = lockChannel;
         this.lock = lock;
-        this.runEntriesBefore = runEntriesBefore;
-        this.libEntriesBefore = libEntriesBefore;
+        this.teardown = new PoolTeardown(this, runEntriesBefore, libEntriesBefore);
+        this.lifecycle = new PeerLifecycle(this);
         this.shutdownHook = new Thread(this::closeQuietly, "gluster-pool-teardown");
     }
 
@@ -165,22 +150,9 @@ public final class LocalGlusterPool implements AutoCloseable {
         if (peerCount < 1 || peerCount > 9) {
             throw new IllegalArgumentException("a test pool has 1 to 9 peers, not " + peerCount);
         }
-        try {
-            if (!IN_JVM.tryAcquire(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IOException("another pool in this JVM did not finish within " + LOCK_WAIT);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the pool lock", e);
-        }
-        FileChannel channel = null;
-        FileLock lock = null;
+        PoolLock lock = PoolLock.take();
         LocalGlusterPool pool = null;
         try {
-            channel = FileChannel.open(Path.of(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            long waitStart = System.nanoTime();
-            lock = acquire(channel);
-            long waited = (System.nanoTime() - waitStart) / 1_000_000;
             runLocked(whileLocked);
             cleanLeftovers();
             Set<String> runBefore = list(GLUSTER_RUN);
@@ -196,17 +168,15 @@ public final class LocalGlusterPool implements AutoCloseable {
                 }
                 peers.add(peer);
             }
-            pool = new LocalGlusterPool(dir, peers, channel, lock, runBefore, libBefore);
-            pool.lockWaitMillis = waited;
+            pool = new LocalGlusterPool(dir, peers, lock, runBefore, libBefore);
             Runtime.getRuntime().addShutdownHook(pool.shutdownHook);
-            pool.startAll();
+            pool.lifecycle.startAll();
             return pool;
         } catch (IOException | RuntimeException e) {
             if (pool != null) {
                 pool.close();
             } else {
-                releaseQuietly(lock, channel);
-                IN_JVM.release();
+                lock.release();
             }
             throw e;
         }
@@ -222,46 +192,9 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
     }
 
-    private static FileLock acquire(FileChannel channel) throws IOException {
-        long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-        boolean told = false;
-        while (true) {
-            FileLock lock = channel.tryLock();
-            if (lock != null) {
-                return lock;
-            }
-            if (!told) {
-                LOG.info("waiting for " + LOCK_FILE + ": another JVM runs a test pool");
-                told = true;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no test pool lock (" + LOCK_FILE + ") within " + LOCK_WAIT);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + LOCK_FILE, e);
-            }
-        }
-    }
-
-    private static void releaseQuietly(FileLock lock, FileChannel channel) {
-        try {
-            if (lock != null) {
-                lock.release();
-            }
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot release " + LOCK_FILE, e);
-        }
-    }
-
     /** How long this pool waited for another JVM's pool to finish before it could start. */
     public long lockWaitMillis() {
-        return lockWaitMillis;
+        return lock.waitedMillis();
     }
 
     public Path dir() {
@@ -301,9 +234,7 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     /** Makes teardown also unmount gluster FUSE mounts under this directory (e.g. a JUnit temp dir). */
     public void watchMountsUnder(Path root) {
-        synchronized (extraMountRoots) {
-            extraMountRoots.add(root.toAbsolutePath().normalize());
-        }
+        teardown.watchMountsUnder(root);
     }
 
     /** Runs {@code gluster ARGS} on peer i (no {@code --xml} added) and returns its result, whatever the exit code. */
@@ -359,12 +290,12 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     /** Stops peer i's glusterd gracefully (SIGTERM) and waits until it is gone; its bricks keep running. */
     public void stopGlusterd(int index) throws IOException {
-        signalGlusterd(index, false);
+        lifecycle.stopGlusterd(index);
     }
 
     /** Kills peer i's glusterd (SIGKILL), as a crash would; its bricks keep running. */
     public void killGlusterd(int index) throws IOException {
-        signalGlusterd(index, true);
+        lifecycle.killGlusterd(index);
     }
 
     /**
@@ -373,16 +304,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      * do when a storage node dies, even those that name the peer as a volfile server.
      */
     public void killPeer(int index) throws IOException {
-        Peer peer = peer(index);
-        List<ProcessHandle> victims = new ArrayList<>();
-        glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
-        for (ProcessInfo p : processes()) {
-            if (p.isGluster() && !p.fuseClient() && p.servedBy(peer.address())) {
-                ProcessHandle.of(p.pid()).ifPresent(victims::add);
-            }
-        }
-        victims.forEach(ProcessHandle::destroyForcibly);
-        awaitGone(victims, Duration.ofSeconds(10));
+        lifecycle.killPeer(index);
     }
 
     /**
@@ -391,16 +313,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      * disconnected, with its bricks in their volumes.
      */
     public void wipePeer(int index) throws IOException {
-        killPeer(index);
-        Peer peer = peer(index);
-        // FUSE mounts made on the node (a shared pool's, by the controller in local mode) go with it.
-        unmountAll(mount -> mount.target().startsWith(peer.dir()));
-        for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.brickPrefix())) {
-            removeTree(p);
-            if (Files.exists(p)) {
-                throw new IOException("cannot remove " + p);
-            }
-        }
+        lifecycle.wipePeer(index);
     }
 
     /**
@@ -408,17 +321,7 @@ public final class LocalGlusterPool implements AutoCloseable {
      * lost): a new UUID, in no pool, no bricks. Its glusterd must not be running.
      */
     public void startNewPeer(int index) throws IOException {
-        Peer peer = peer(index);
-        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {
-            throw new IllegalStateException("glusterd of peer " + index + " is running");
-        }
-        for (Path p : List.of(peer.workingDir(), peer.runDir())) {
-            removeTree(p);
-        }
-        for (Path p : List.of(peer.workingDir(), peer.runDir(), peer.logDir(), peer.brickPrefix())) {
-            Files.createDirectories(p);
-        }
-        startGlusterd(peer);
+        lifecycle.startNewPeer(index);
     }
 
     /**
@@ -427,119 +330,17 @@ public final class LocalGlusterPool implements AutoCloseable {
      * alone (so it knows no peers and has no volumes), and it is started again with that UUID.
      */
     public void cloneIdentity(int original, int clone) throws IOException {
-        if (original == clone) {
-            throw new IllegalArgumentException("a peer cannot be cloned onto itself");
-        }
-        Path info = peer(original).workingDir().resolve("glusterd.info");
-        if (!Files.isRegularFile(info)) {
-            throw new IllegalStateException("peer " + original + " has no glusterd.info yet");
-        }
-        Peer target = peer(clone);
-        List<ProcessHandle> running = glusterdPid(target).flatMap(ProcessHandle::of)
-                .filter(LocalGlusterPool::running).stream().toList();
-        running.forEach(ProcessHandle::destroy);
-        awaitGone(running, Duration.ofSeconds(15));
-        removeTree(target.workingDir());
-        removeTree(target.runDir());
-        Files.createDirectories(target.workingDir());
-        Files.createDirectories(target.runDir());
-        Files.copy(info, target.workingDir().resolve("glusterd.info"));
-        startGlusterd(target);
+        lifecycle.cloneIdentity(original, clone);
     }
 
     /** The UUID peer i's glusterd has, from its {@code glusterd.info}. */
     public String uuid(int index) throws IOException {
-        for (String line : Files.readAllLines(peer(index).workingDir().resolve("glusterd.info"))) {
-            if (line.startsWith("UUID=")) {
-                return line.substring("UUID=".length()).strip();
-            }
-        }
-        throw new IOException("no UUID in glusterd.info of peer " + index);
+        return lifecycle.uuid(index);
     }
 
     /** Starts peer i's glusterd again (same working directory, so the same uuid and pool); waits until it answers. */
     public void startGlusterd(int index) throws IOException {
-        Peer peer = peer(index);
-        if (glusterdPid(peer).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent()) {
-            throw new IllegalStateException("glusterd of peer " + index + " is running");
-        }
-        startGlusterd(peer);
-    }
-
-    private void signalGlusterd(int index, boolean kill) throws IOException {
-        Peer peer = peer(index);
-        ProcessHandle handle = glusterdPid(peer).flatMap(ProcessHandle::of)
-                .orElseThrow(() -> new IllegalStateException("glusterd of peer " + index + " is not running"));
-        if (kill) {
-            handle.destroyForcibly();
-        } else {
-            handle.destroy();
-        }
-        awaitGone(List.of(handle), Duration.ofSeconds(15));
-    }
-
-    private void startAll() throws IOException {
-        ExecutorService starter = Executors.newFixedThreadPool(peers.size());
-        try {
-            List<Future<?>> started = new ArrayList<>();
-            for (Peer peer : peers) {
-                started.add(starter.submit(() -> {
-                    startGlusterd(peer);
-                    return null;
-                }));
-            }
-            for (Future<?> f : started) {
-                try {
-                    f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    throw cause instanceof IOException io ? io : new IOException(cause);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while starting glusterd", e);
-                }
-            }
-        } finally {
-            starter.shutdownNow();
-        }
-    }
-
-    private void startGlusterd(Peer peer) throws IOException {
-        // glusterd daemonizes once it is initialized (about 1.5 s), so the parent's exit means ready.
-        CommandResult result = run(peer.glusterdArgv(), GLUSTERD_START);
-        if (!result.succeeded()) {
-            throw new IOException("glusterd of peer " + peer.index() + " failed (exit " + result.exitCode() + "): "
-                    + result.message() + "\n" + tail(peer.logDir().resolve("glusterd.log")));
-        }
-        long deadline = System.nanoTime() + GLUSTERD_START.toNanos();
-        while (true) {
-            CommandResult list = gluster(peer.index(), "pool", "list");
-            if (list.succeeded()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("glusterd of peer " + peer.index() + " does not answer: " + list.message()
-                        + "\n" + tail(peer.logDir().resolve("glusterd.log")));
-            }
-            sleep(20);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log at " + log + ")";
-        }
-    }
-
-    private static Optional<Long> glusterdPid(Peer peer) {
-        try {
-            return Optional.of(Long.parseLong(Files.readString(peer.pidFile()).strip()));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        lifecycle.startGlusterd(index);
     }
 
     // ---------------------------------------------------------------- teardown
@@ -556,14 +357,13 @@ public final class LocalGlusterPool implements AutoCloseable {
             // The JVM is shutting down and this is the hook itself.
         }
         try {
-            teardown();
+            teardown.run();
             // Checked while the lock is still held: afterwards another JVM's pool may be starting.
             List<String> left = new ArrayList<>(leftoverProcesses());
             left.addAll(leftoverMounts());
             leftAfterClose = List.copyOf(left);
         } finally {
-            releaseQuietly(lock, lockChannel);
-            IN_JVM.release();
+            lock.release();
         }
     }
 
@@ -583,420 +383,26 @@ public final class LocalGlusterPool implements AutoCloseable {
         }
     }
 
-    private void teardown() {
-        unmountAll(mount -> mount.ours(dir) || underExtraRoot(mount.target()));
-        deleteVolumes();
-        Set<Path> sockets = new HashSet<>();
-        List<ProcessHandle> victims = new ArrayList<>();
-        for (Peer peer : peers) {
-            glusterdPid(peer).flatMap(ProcessHandle::of).ifPresent(victims::add);
-        }
-        for (ProcessInfo p : processes()) {
-            if (p.ours(dir)) {
-                ProcessHandle.of(p.pid()).ifPresent(victims::add);
-                sockets.addAll(p.sockets());
-            }
-        }
-        killAll(victims);
-        // A glusterfs process can start (a quota helper) while others die; sweep once more.
-        List<ProcessHandle> late = new ArrayList<>();
-        for (ProcessInfo p : processes()) {
-            if (p.ours(dir)) {
-                ProcessHandle.of(p.pid()).ifPresent(late::add);
-                sockets.addAll(p.sockets());
-            }
-        }
-        killAll(late);
-        unmountAll(mount -> mount.ours(dir) || underExtraRoot(mount.target()));
-        cleanRunDir(sockets, runEntriesBefore);
-        cleanLibDir(libEntriesBefore);
-        removeTree(dir);
-    }
-
-    private boolean underExtraRoot(Path target) {
-        synchronized (extraMountRoots) {
-            return extraMountRoots.stream().anyMatch(target::startsWith);
-        }
-    }
-
-    private void deleteVolumes() {
-        long deadline = System.nanoTime() + VOLUME_TEARDOWN_BUDGET.toNanos();
-        Optional<Peer> live = peers.stream()
-                .filter(p -> glusterdPid(p).flatMap(ProcessHandle::of).filter(LocalGlusterPool::running).isPresent())
-                .findFirst();
-        if (live.isEmpty()) {
-            return;
-        }
-        int index = live.get().index();
-        CommandResult list = gluster(index, "volume", "list");
-        if (!list.succeeded()) {
-            return;
-        }
-        for (String volume : list.stdout().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()) {
-            if (volume.startsWith("No volumes")) {
-                break;
-            }
-            if (System.nanoTime() > deadline) {
-                LOG.info("test pool teardown: leaving the remaining volumes to be killed");
-                break;
-            }
-            gluster(index, "volume", "stop", volume, "force");
-            CommandResult delete = gluster(index, "volume", "delete", volume);
-            if (!delete.succeeded()) {
-                LOG.fine("test pool teardown: delete " + volume + ": " + delete.message());
-            }
-        }
-    }
-
-    private static void killAll(List<ProcessHandle> victims) {
-        if (victims.isEmpty()) {
-            return;
-        }
-        victims.forEach(ProcessHandle::destroy);
-        if (!awaitGoneQuietly(victims, Duration.ofSeconds(3))) {
-            victims.forEach(ProcessHandle::destroyForcibly);
-            awaitGoneQuietly(victims, Duration.ofSeconds(10));
-        }
-    }
-
-    private static void awaitGone(List<ProcessHandle> handles, Duration limit) throws IOException {
-        if (!awaitGoneQuietly(handles, limit)) {
-            throw new IOException("processes still alive after " + limit + ": "
-                    + handles.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
-        }
-    }
-
-    private static boolean awaitGoneQuietly(List<ProcessHandle> handles, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (handles.stream().noneMatch(LocalGlusterPool::running)) {
-                return true;
-            }
-            sleep(20);
-        }
-        return handles.stream().noneMatch(LocalGlusterPool::running);
-    }
-
-    /** Alive and not a zombie waiting for its parent. */
-    private static boolean running(ProcessHandle handle) {
-        if (!handle.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Removes from /var/run/gluster what this pool caused: the sockets named by its processes, and
-     * entries that appeared during its life that no other gluster process refers to (brick sockets
-     * of volumes it stopped, quotad.socket, quota helper pid files and mount points).
-     */
-    private void cleanRunDir(Set<Path> ourSockets, Set<String> before) {
-        for (Path socket : ourSockets) {
-            deleteQuietly(socket);
-        }
-        Set<String> foreignRefs = foreignGlusterReferences();
-        boolean foreignGlusterd = !foreignRefs.isEmpty();
-        for (String name : list(GLUSTER_RUN)) {
-            if (before.contains(name) || foreignRefs.stream().anyMatch(ref -> ref.contains(name))) {
-                continue;
-            }
-            if (name.equals("quotad.socket") && foreignRefs.stream().anyMatch(ref -> ref.contains("quotad"))) {
-                continue;
-            }
-            Path entry = GLUSTER_RUN.resolve(name);
-            boolean dirOfGlusterd = name.equals("snaps") || name.equals("tmp");
-            if (dirOfGlusterd && foreignGlusterd) {
-                continue;
-            }
-            if (Files.isDirectory(entry) && isMountPoint(entry)) {
-                umount(entry);
-            }
-            removeTree(entry);
-        }
-    }
-
-    /** glusterd creates a few directories in /var/lib/glusterd whatever its working directory; remove new ones. */
-    private static void cleanLibDir(Set<String> before) {
-        if (!foreignGlusterReferences().isEmpty()) {
-            return;
-        }
-        for (String name : List.of("geo-replication", "ss_brick")) {
-            if (!before.contains(name)) {
-                removeTree(GLUSTER_LIB.resolve(name));
-            }
-        }
-    }
-
-    /** The command lines of gluster processes that are not test pools'. */
-    private static Set<String> foreignGlusterReferences() {
-        Set<String> refs = new HashSet<>();
-        for (ProcessInfo p : processes()) {
-            if (p.isGluster() && !p.anyTestPool()) {
-                refs.add(String.join(" ", p.argv()));
-            }
-        }
-        return refs;
-    }
-
-    // ---------------------------------------------------------------- leftovers
-
     /**
      * Removes what a crashed earlier run left: processes and mounts of any test pool (their command
      * lines name a {@code /tmp/gluster-csi-test-pool-*} directory or a {@code 127.1.9.x} server)
      * and those directories. Only call it while holding the pool lock.
      */
     static void cleanLeftovers() {
-        List<ProcessInfo> stale = processes().stream().filter(ProcessInfo::anyTestPool).toList();
-        Set<Path> sockets = new HashSet<>();
-        List<ProcessHandle> victims = new ArrayList<>();
-        for (ProcessInfo p : stale) {
-            LOG.info("removing a leftover test pool process " + p.pid() + ": " + String.join(" ", p.argv()));
-            sockets.addAll(p.sockets());
-            ProcessHandle.of(p.pid()).ifPresent(victims::add);
-        }
-        unmountAll(MountInfo::anyTestPool);
-        killAll(victims);
-        unmountAll(MountInfo::anyTestPool);
-        sockets.forEach(LocalGlusterPool::deleteQuietly);
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(TMP, DIR_PREFIX + "*")) {
-            for (Path old : dirs) {
-                LOG.info("removing a leftover test pool directory " + old);
-                removeTree(old);
-            }
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list " + TMP, e);
-        }
+        PoolCleanup.cleanLeftovers();
     }
 
     /** Gluster processes of any test pool still running on this machine, as "pid argv" lines. */
     public static List<String> leftoverProcesses() {
-        return processes().stream()
-                .filter(p -> p.anyTestPool() && running(ProcessHandle.of(p.pid()).orElse(null)))
-                .map(p -> p.pid() + " " + String.join(" ", p.argv()))
-                .toList();
+        return PoolCleanup.leftoverProcesses();
     }
 
     /** Gluster FUSE mounts of any test pool still mounted, as "source target" lines. */
     public static List<String> leftoverMounts() {
-        return mounts().stream().filter(MountInfo::anyTestPool).map(m -> m.source() + " " + m.target()).toList();
+        return PoolCleanup.leftoverMounts();
     }
 
-    // ---------------------------------------------------------------- /proc
-
-    record ProcessInfo(long pid, List<String> argv) {
-        boolean isGluster() {
-            if (argv.isEmpty()) {
-                return false;
-            }
-            String exe = Path.of(argv.get(0)).getFileName().toString();
-            return exe.equals("glusterd") || exe.equals("glusterfsd") || exe.equals("glusterfs");
-        }
-
-        /** A FUSE client (a mount of a volume), not a daemon of any peer. */
-        boolean fuseClient() {
-            for (int i = 0; i + 1 < argv.size(); i++) {
-                if (argv.get(i).equals("--process-name") && argv.get(i + 1).equals("fuse")) {
-                    return true;
-                }
-            }
-            return argv.contains("--process-name=fuse");
-        }
-
-        boolean mentions(String text) {
-            return argv.stream().anyMatch(a -> a.contains(text));
-        }
-
-        /** Whether a gluster process's volfile server is this address, e.g. {@code -s 127.1.9.2}. */
-        boolean servedBy(String address) {
-            for (int i = 0; i < argv.size(); i++) {
-                String a = argv.get(i);
-                if ((a.equals("-s") || a.equals("--volfile-server")) && i + 1 < argv.size()
-                        && argv.get(i + 1).equals(address)) {
-                    return true;
-                }
-                if (a.equals("--volfile-server=" + address) || a.equals("management.transport.socket.bind-address="
-                        + address)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean servedByTestAddress() {
-            for (int i = 0; i < argv.size(); i++) {
-                String a = argv.get(i);
-                if ((a.equals("-s") || a.equals("--volfile-server")) && i + 1 < argv.size()
-                        && argv.get(i + 1).startsWith(ADDRESS_PREFIX)) {
-                    return true;
-                }
-                if (a.startsWith("--volfile-server=" + ADDRESS_PREFIX)
-                        || a.startsWith("management.transport.socket.bind-address=" + ADDRESS_PREFIX)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean ours(Path dir) {
-            return isGluster() && (mentions(dir.toString()) || servedByTestAddress());
-        }
-
-        boolean anyTestPool() {
-            return isGluster() && (mentions(TMP + "/" + DIR_PREFIX) || servedByTestAddress());
-        }
-
-        /** The sockets it was told to use ({@code -S PATH}). */
-        List<Path> sockets() {
-            List<Path> sockets = new ArrayList<>();
-            for (int i = 0; i + 1 < argv.size(); i++) {
-                if (argv.get(i).equals("-S") && argv.get(i + 1).startsWith(GLUSTER_RUN + "/")) {
-                    sockets.add(Path.of(argv.get(i + 1)));
-                }
-            }
-            return sockets;
-        }
-    }
-
-    static List<ProcessInfo> processes() {
-        List<ProcessInfo> result = new ArrayList<>();
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"))) {
-            for (Path entry : proc) {
-                String name = entry.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                try {
-                    byte[] raw = Files.readAllBytes(entry.resolve("cmdline"));
-                    if (raw.length == 0) {
-                        continue;
-                    }
-                    String text = new String(raw, StandardCharsets.UTF_8);
-                    List<String> argv = List.of(text.split("\u0000"));
-                    result.add(new ProcessInfo(Long.parseLong(name), argv));
-                } catch (IOException e) {
-                    // The process ended while we looked.
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc", e);
-        }
-        return result;
-    }
-
-    record MountInfo(String source, Path target, String type) {
-        boolean glusterFuse() {
-            return type.equals("fuse.glusterfs") || type.equals("fuse");
-        }
-
-        boolean ours(Path dir) {
-            return glusterFuse() && (target.startsWith(dir) || source.startsWith(ADDRESS_PREFIX));
-        }
-
-        boolean anyTestPool() {
-            return glusterFuse() && (target.toString().startsWith(TMP + "/" + DIR_PREFIX)
-                    || source.startsWith(ADDRESS_PREFIX));
-        }
-    }
-
-    static List<MountInfo> mounts() {
-        List<MountInfo> mounts = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(" ");
-                if (f.length >= 3) {
-                    mounts.add(new MountInfo(unescape(f[0]), Path.of(unescape(f[1])), f[2]));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc/self/mounts", e);
-        }
-        return mounts;
-    }
-
-    private static String unescape(String field) {
-        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-    }
-
-    private static boolean isMountPoint(Path path) {
-        return mounts().stream().anyMatch(m -> m.target().equals(path));
-    }
-
-    private static void unmountAll(java.util.function.Predicate<MountInfo> which) {
-        // Deepest first, so nested mounts come off before their parents.
-        List<MountInfo> targets = new ArrayList<>(mounts().stream().filter(which).toList());
-        targets.sort((a, b) -> b.target().getNameCount() - a.target().getNameCount());
-        for (MountInfo mount : targets) {
-            umount(mount.target());
-        }
-    }
-
-    private static void umount(Path target) {
-        CommandResult plain = runQuietly(List.of("umount", target.toString()), Duration.ofSeconds(20));
-        if (plain == null || !plain.succeeded()) {
-            // A FUSE mount whose client died or is busy: detach it lazily as a last resort.
-            runQuietly(List.of("umount", "-l", target.toString()), Duration.ofSeconds(20));
-        }
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    private CommandResult run(List<String> argv, Duration timeout) {
-        try {
-            return runner.run(argv, timeout);
-        } catch (CommandException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private static CommandResult runQuietly(List<String> argv, Duration timeout) {
-        try {
-            return new LocalCommandRunner().run(argv, timeout);
-        } catch (CommandException e) {
-            LOG.log(Level.WARNING, "test pool teardown: " + e.getMessage(), e);
-            return null;
-        }
-    }
-
-    private static Set<String> list(Path dir) {
-        Set<String> names = new HashSet<>();
-        if (!Files.isDirectory(dir)) {
-            return names;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            entries.forEach(e -> names.add(e.getFileName().toString()));
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot list " + dir, e);
-        }
-        return names;
-    }
-
-    private static void deleteQuietly(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "cannot delete " + path, e);
-        }
-    }
-
-    private static void removeTree(Path path) {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        // rm keeps to one file system, so a mount we failed to take off is never emptied.
-        CommandResult rm = runQuietly(List.of("rm", "-rf", "--one-file-system", "--", path.toString()),
-                Duration.ofSeconds(60));
-        if (rm != null && !rm.succeeded()) {
-            LOG.warning("test pool teardown: cannot remove " + path + ": " + rm.message());
-        }
-    }
-
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
