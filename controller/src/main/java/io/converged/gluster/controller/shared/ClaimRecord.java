@@ -51,17 +51,32 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
         return text.toString();
     }
 
+    /**
+     * The fields of a record's value ({@code NAME=VALUE;...}, each value decoded), in order; empty when a
+     * field has no name. Snapshot and content records share this form.
+     *
+     * @throws IllegalArgumentException when a value's encoding is broken
+     */
+    public static Optional<Map<String, String>> fields(String value) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String field : value.strip().split(";")) {
+            int eq = field.indexOf('=');
+            if (eq <= 0) {
+                return Optional.empty();
+            }
+            fields.put(field.substring(0, eq), decode(field.substring(eq + 1)));
+        }
+        return Optional.of(fields);
+    }
+
     /** The record an attribute's value holds; empty when it is not one this driver wrote. */
     public static Optional<ClaimRecord> parse(String value) {
         try {
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (String field : value.strip().split(";")) {
-                int eq = field.indexOf('=');
-                if (eq <= 0) {
-                    return Optional.empty();
-                }
-                fields.put(field.substring(0, eq), decode(field.substring(eq + 1)));
+            Optional<Map<String, String>> parsed = fields(value);
+            if (parsed.isEmpty()) {
+                return Optional.empty();
             }
+            Map<String, String> fields = parsed.get();
             if (!"1".equals(fields.get("v")) || !fields.containsKey("request") || !fields.containsKey("capacity")) {
                 return Optional.empty();
             }

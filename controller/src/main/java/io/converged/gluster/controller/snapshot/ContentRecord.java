@@ -1,7 +1,6 @@
 package io.converged.gluster.controller.snapshot;
 
 import io.converged.gluster.controller.shared.ClaimRecord;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,14 +30,11 @@ public record ContentRecord(String source, boolean ready) {
     /** The record an attribute's value holds; empty when it is not one this driver wrote. */
     public static Optional<ContentRecord> parse(String value) {
         try {
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (String field : value.strip().split(";")) {
-                int eq = field.indexOf('=');
-                if (eq <= 0) {
-                    return Optional.empty();
-                }
-                fields.put(field.substring(0, eq), ClaimRecord.decode(field.substring(eq + 1)));
+            Optional<Map<String, String>> parsed = ClaimRecord.fields(value);
+            if (parsed.isEmpty()) {
+                return Optional.empty();
             }
+            Map<String, String> fields = parsed.get();
             String state = fields.get("state");
             if (!"1".equals(fields.get("v")) || !fields.containsKey("source")
                     || !("ready".equals(state) || "copying".equals(state))) {

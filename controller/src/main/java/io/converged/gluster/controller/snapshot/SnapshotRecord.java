@@ -3,7 +3,6 @@ package io.converged.gluster.controller.snapshot;
 import io.converged.gluster.controller.shared.ClaimRecord;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -57,14 +56,11 @@ public record SnapshotRecord(String requestName, String sourceVolumeId, Instant 
     /** The record an attribute's value holds; empty when it is not one this driver wrote. */
     public static Optional<SnapshotRecord> parse(String value) {
         try {
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (String field : value.strip().split(";")) {
-                int eq = field.indexOf('=');
-                if (eq <= 0) {
-                    return Optional.empty();
-                }
-                fields.put(field.substring(0, eq), ClaimRecord.decode(field.substring(eq + 1)));
+            Optional<Map<String, String>> parsed = ClaimRecord.fields(value);
+            if (parsed.isEmpty()) {
+                return Optional.empty();
             }
+            Map<String, String> fields = parsed.get();
             String state = fields.get("state");
             if (!"1".equals(fields.get("v")) || !fields.containsKey("request") || !fields.containsKey("source")
                     || !fields.containsKey("created") || !fields.containsKey("size")
