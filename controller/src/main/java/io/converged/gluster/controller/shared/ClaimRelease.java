@@ -65,7 +65,7 @@ final class ClaimRelease {
             }
             case ARCHIVE -> {
                 files.moveAside(dir, PoolClaims.ARCHIVE, stamped);
-                LOG.info("archived claim " + id + " as " + PoolClaims.ARCHIVE + "/" + stamped + " in shared pool "
+                LOG.info("archived claim " + id + " as " + PoolClaims.ARCHIVE + "." + stamped + " in shared pool "
                         + id.pool());
             }
             case RETAIN -> {

@@ -156,26 +156,34 @@ public final class ExecPoolFiles implements PoolFiles {
 
     @Override
     public void moveAside(String name, String aside, String newName) throws CsiException {
-        require("making " + aside, run(List.of("mkdir", "-p", "--", path(aside))));
-        require("moving " + name + " aside", run(List.of("mv", "-T", "--", path(name),
-                path(aside) + "/" + newName)));
+        require("moving " + name + " aside", run(List.of("mv", "-T", "--", path(name), path(aside + "." + newName))));
     }
 
     @Override
     public List<String> listAside(String aside) throws CsiException {
-        CommandResult result = run(List.of("find", path(aside), "-mindepth", "1", "-maxdepth", "1", "-printf",
-                "%f\\n"));
-        if (!result.succeeded() && result.message().contains("No such file or directory")) {
+        String prefix = aside + ".";
+        CommandResult set = run(List.of("find", root, "-mindepth", "1", "-maxdepth", "1", "-name", prefix + "*",
+                "-printf", "%f\\n"));
+        if (!root.equals(mount) && !set.succeeded() && set.message().contains("No such file or directory")) {
             return List.of();
         }
-        require("listing " + aside, result);
-        return result.stdout().lines().filter(line -> !line.isBlank()).toList();
+        require("listing " + aside, set);
+        List<String> names = new ArrayList<>(set.stdout().lines().filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length())).toList());
+        CommandResult older = run(List.of("find", path(aside), "-mindepth", "1", "-maxdepth", "1", "-printf",
+                "%f\\n"));
+        if (!older.succeeded() && older.message().contains("No such file or directory")) {
+            return names;
+        }
+        require("listing " + aside + "/", older);
+        older.stdout().lines().filter(line -> !line.isBlank()).forEach(names::add);
+        return names;
     }
 
     @Override
     public void removeAside(String aside, String name) throws CsiException {
-        require("removing " + aside + "/" + name, run(List.of("rm", "-rf", "--one-file-system", "--",
-                path(aside) + "/" + name)));
+        require("removing " + aside + "." + name, run(List.of("rm", "-rf", "--one-file-system", "--",
+                path(aside + "." + name), path(aside) + "/" + name)));
     }
 
     @Override

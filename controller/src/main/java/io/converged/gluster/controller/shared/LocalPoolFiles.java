@@ -235,8 +235,7 @@ public final class LocalPoolFiles implements PoolFiles {
     @Override
     public void moveAside(String name, String aside, String newName) throws CsiException {
         within("moving " + name + " aside", () -> {
-            Files.createDirectories(root.resolve(aside));
-            Files.move(root.resolve(name), root.resolve(aside).resolve(newName), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(root.resolve(name), root.resolve(aside + "." + newName), StandardCopyOption.ATOMIC_MOVE);
             return null;
         });
     }
@@ -245,12 +244,17 @@ public final class LocalPoolFiles implements PoolFiles {
     public List<String> listAside(String aside) throws CsiException {
         return within("listing " + aside, () -> {
             List<String> names = new ArrayList<>();
-            Path dir = root.resolve(aside);
-            if (!Files.isDirectory(dir)) {
+            String prefix = aside + ".";
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, prefix + "*")) {
+                entries.forEach(entry -> names.add(entry.getFileName().toString().substring(prefix.length())));
+            } catch (NoSuchFileException e) {
                 return names;
             }
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                entries.forEach(entry -> names.add(entry.getFileName().toString()));
+            Path older = root.resolve(aside);
+            if (Files.isDirectory(older, LinkOption.NOFOLLOW_LINKS)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(older)) {
+                    entries.forEach(entry -> names.add(entry.getFileName().toString()));
+                }
             }
             return names;
         });
@@ -258,7 +262,8 @@ public final class LocalPoolFiles implements PoolFiles {
 
     @Override
     public void removeAside(String aside, String name) throws CsiException {
-        run(List.of("rm", "-rf", "--one-file-system", "--", root.resolve(aside).resolve(name).toString()));
+        run(List.of("rm", "-rf", "--one-file-system", "--", root.resolve(aside + "." + name).toString(),
+                root.resolve(aside).resolve(name).toString()));
     }
 
     @Override

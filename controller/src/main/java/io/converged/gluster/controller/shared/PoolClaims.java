@@ -38,15 +38,15 @@ import java.util.logging.Logger;
  * {@link PoolMounts}), and a claim's create asks gluster nothing but its limit: the mount proves the
  * pool is there. Limits of one pool are set one at a time, in this process rather than by contending
  * for glusterd's lock. A directory is made before its record and its limit, and a retried call finds
- * it and finishes; DeleteVolume removes the limit first, then moves the directory aside in one rename
- * (onDelete delete: into {@value #TRASH}, purged in the background; archive: into {@value #ARCHIVE})
- * or marks it retained.
+ * it and finishes; DeleteVolume removes the limit first, then sets the directory aside in one rename
+ * within the root (onDelete delete: to {@code .csi-trash.NAME.STAMP}, purged in the background; archive:
+ * to {@code .csi-archive.NAME.STAMP}) or marks it retained.
  */
 public final class PoolClaims implements VolumeBackend {
     private static final Logger LOG = Logger.getLogger(PoolClaims.class.getName());
-    /** Where deleted claims wait to be purged: a large directory must not hold DeleteVolume. */
+    /** The name deleted claims wait under ({@code .csi-trash.NAME}): a large directory must not hold DeleteVolume. */
     static final String TRASH = ".csi-trash";
-    /** Where archived claims are kept, renamed with the time of their deletion. */
+    /** The name archived claims are kept under ({@code .csi-archive.NAME.STAMP}, the time of their deletion). */
     static final String ARCHIVE = ".csi-archive";
     /** How old a measurement of a pool's free bytes may be and still let a claim in. */
     static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);

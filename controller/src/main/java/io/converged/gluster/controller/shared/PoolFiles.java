@@ -59,13 +59,24 @@ public interface PoolFiles {
     /** Removes the directory if it is empty; false when it holds anything (or is not there). */
     boolean removeIfEmpty(String name) throws CsiException;
 
-    /** Renames the directory into the hidden directory {@code aside} (made when missing) as {@code newName}. */
+    /**
+     * Sets the directory aside: renames it {@code aside.newName} in the same directory ({@code aside} is a
+     * hidden name such as {@code .csi-trash}). The rename stays inside its directory on purpose: on a
+     * volume with quota, renaming a directory into another directory asks each brick's quota daemon for
+     * its size, and a brick whose daemon is restarting (glusterd restarts it whenever quota is enabled
+     * on a new volume) fails the rename while the others succeed, which gluster answers as done and
+     * leaves that brick with the directory (RELIABILITY finding 13). A rename inside one directory asks
+     * no daemon.
+     */
     void moveAside(String name, String aside, String newName) throws CsiException;
 
-    /** What the hidden directory {@code aside} holds (empty when it is missing). */
+    /**
+     * The names ({@code newName}) of what is set aside as {@code aside}: {@code aside.NAME} entries, and
+     * what an older version of this driver moved into the directory {@code aside/}.
+     */
     List<String> listAside(String aside) throws CsiException;
 
-    /** Removes {@code aside/name} and everything in it. */
+    /** Removes {@code aside.name} (or an older version's {@code aside/name}) and everything in it. */
     void removeAside(String aside, String name) throws CsiException;
 
     /** Every directory directly under the root that is not hidden, with its claim record if it has one. */

@@ -25,7 +25,7 @@ final class TrashPurger {
                     files.verify();
                     for (String name : files.listAside(PoolClaims.TRASH)) {
                         files.removeAside(PoolClaims.TRASH, name);
-                        LOG.info("purged " + PoolClaims.TRASH + "/" + name + " of shared pool " + pool.name());
+                        LOG.info("purged " + PoolClaims.TRASH + "." + name + " of shared pool " + pool.name());
                     }
                     return null;
                 });
@@ -40,9 +40,9 @@ final class TrashPurger {
             try {
                 files.verify();
                 files.removeAside(PoolClaims.TRASH, name);
-                LOG.fine("purged " + PoolClaims.TRASH + "/" + name + " of shared pool " + pool.name());
+                LOG.fine("purged " + PoolClaims.TRASH + "." + name + " of shared pool " + pool.name());
             } catch (CsiException | RuntimeException e) {
-                LOG.warning("cannot purge " + PoolClaims.TRASH + "/" + name + " of shared pool " + pool.name()
+                LOG.warning("cannot purge " + PoolClaims.TRASH + "." + name + " of shared pool " + pool.name()
                         + " now (" + e.getMessage() + "); it is purged when the controller next starts");
             }
         });

@@ -151,6 +151,12 @@ final class PoolAudit {
             if (dir.startsWith(".glusterfs") || dir.equals(".trashcan")) {
                 continue;
             }
+            if (dir.startsWith(".csi-trash.") || dir.startsWith(".csi-archive.")) {
+                if (limitSet(entry)) {
+                    problems.add("pool " + pool + ": " + dir + " was set aside with its limit");
+                }
+                continue;
+            }
             if (dir.equals(".csi-trash") || dir.equals(".csi-archive")) {
                 for (Path aside : list(entry)) {
                     if (limitSet(aside)) {
@@ -194,7 +200,7 @@ final class PoolAudit {
         List<String> problems = new ArrayList<>();
         for (Path snapshot : list(snapshots)) {
             String name = snapshot.getFileName().toString();
-            if (name.equals(".csi-trash")) {
+            if (name.equals(".csi-trash") || name.startsWith(".csi-trash.")) {
                 continue;
             }
             Optional<String> record = xattr(snapshot, "user.csi.snapshot");
@@ -255,16 +261,29 @@ final class PoolAudit {
      */
     static Duration awaitTrashPurged(GlusterCli gluster, String pool, Duration limit)
             throws GlusterException, IOException, InterruptedException {
-        Path trash = Path.of(gluster.volumeInfo(pool).orElseThrow().bricks().get(0).path()).resolve(".csi-trash");
+        Path brick = Path.of(gluster.volumeInfo(pool).orElseThrow().bricks().get(0).path());
         long start = System.nanoTime();
-        while (!list(trash).isEmpty()) {
+        while (!trash(brick).isEmpty()) {
             if (System.nanoTime() - start > limit.toNanos()) {
-                throw new AssertionError("the trash of pool " + pool + " still holds " + list(trash) + " after "
+                throw new AssertionError("the trash of pool " + pool + " still holds " + trash(brick) + " after "
                         + limit.toSeconds() + " s");
             }
             Thread.sleep(200);
         }
         return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /** What waits in a root's trash, as a brick shows it: its {@code .csi-trash.NAME} entries (and any older trash). */
+    static List<String> trash(Path root) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Path entry : list(root)) {
+            String name = entry.getFileName().toString();
+            if (name.startsWith(".csi-trash.")) {
+                names.add(name);
+            }
+        }
+        list(root.resolve(".csi-trash")).forEach(entry -> names.add(".csi-trash/" + entry.getFileName()));
+        return names;
     }
 
     private static List<Path> list(Path dir) throws IOException {

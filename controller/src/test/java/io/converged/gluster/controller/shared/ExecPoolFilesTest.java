@@ -290,49 +290,52 @@ class ExecPoolFilesTest {
     // ---------------------------------------------------------------- moving aside
 
     @Test
-    void moveAsideMakesTheHiddenDirectoryThenRenamesIntoItWithMvT() throws Exception {
-        runner.answer("").answer("");
+    void moveAsideRenamesInsideTheRootToTheHiddenNameWithMvT() throws Exception {
+        runner.answer("");
 
         files.moveAside("gcs-pvc-1", ".csi-trash", "gcs-pvc-1.20250102T030405.000Z");
 
-        assertThat(runner.calls).containsExactly(List.of("mkdir", "-p", "--", ROOT + "/.csi-trash"),
-                List.of("mv", "-T", "--", ROOT + "/gcs-pvc-1", ROOT + "/.csi-trash/gcs-pvc-1.20250102T030405.000Z"));
+        assertThat(runner.calls).containsExactly(List.of("mv", "-T", "--", ROOT + "/gcs-pvc-1",
+                ROOT + "/.csi-trash.gcs-pvc-1.20250102T030405.000Z"));
     }
 
     @Test
     void moveAsideThatCannotRenameIsInternal() {
-        runner.answer("").fail(1, "mv: cannot move '" + ROOT + "/gcs-pvc-1': No such file or directory");
+        runner.fail(1, "mv: cannot move '" + ROOT + "/gcs-pvc-1': No such file or directory");
 
         assertThat(catchThrowableOfType(CommandFailedException.class,
                 () -> files.moveAside("gcs-pvc-1", ".csi-trash", "x"))).hasMessageContaining("moving gcs-pvc-1 aside");
     }
 
     @Test
-    void listAsideRunsFindOfTheNamesDirectlyInTheHiddenDirectory() throws Exception {
-        runner.answer("gcs-a.20250102T030405.000Z\ngcs-b.20250102T030406.000Z\n");
+    void listAsideFindsTheHiddenNamesInTheRootAndWhatAnOlderVersionMovedIntoTheHiddenDirectory() throws Exception {
+        runner.answer(".csi-trash.gcs-a.20250102T030405.000Z\n.csi-trash.gcs-b.20250102T030406.000Z\n")
+                .answer("gcs-c.20250101T000000.000Z\n");
 
         List<String> names = files.listAside(".csi-trash");
 
-        assertThat(runner.calls).containsExactly(List.of("find", ROOT + "/.csi-trash", "-mindepth", "1", "-maxdepth",
-                "1", "-printf", "%f\\n"));
-        assertThat(names).containsExactly("gcs-a.20250102T030405.000Z", "gcs-b.20250102T030406.000Z");
+        assertThat(runner.calls).containsExactly(List.of("find", ROOT, "-mindepth", "1", "-maxdepth", "1", "-name",
+                ".csi-trash.*", "-printf", "%f\\n"), List.of("find", ROOT + "/.csi-trash", "-mindepth", "1",
+                "-maxdepth", "1", "-printf", "%f\\n"));
+        assertThat(names).containsExactly("gcs-a.20250102T030405.000Z", "gcs-b.20250102T030406.000Z",
+                "gcs-c.20250101T000000.000Z");
     }
 
     @Test
-    void listAsideOfAHiddenDirectoryThatIsNotThereIsEmpty() throws Exception {
-        runner.fail(1, "find: '" + ROOT + "/.csi-trash': No such file or directory");
+    void listAsideWithoutTheOlderHiddenDirectoryIsWhatTheRootHolds() throws Exception {
+        runner.answer("").fail(1, "find: '" + ROOT + "/.csi-trash': No such file or directory");
 
         assertThat(files.listAside(".csi-trash")).isEmpty();
     }
 
     @Test
-    void removeAsideRunsRmRfOnOneFileSystemOnlyOfThatEntry() throws Exception {
+    void removeAsideRunsRmRfOnOneFileSystemOnlyOfThatEntryInEitherPlace() throws Exception {
         runner.answer("");
 
         files.removeAside(".csi-trash", "gcs-a.20250102T030405.000Z");
 
         assertThat(runner.calls).containsExactly(List.of("rm", "-rf", "--one-file-system", "--",
-                ROOT + "/.csi-trash/gcs-a.20250102T030405.000Z"));
+                ROOT + "/.csi-trash.gcs-a.20250102T030405.000Z", ROOT + "/.csi-trash/gcs-a.20250102T030405.000Z"));
     }
 
     // ---------------------------------------------------------------- every record

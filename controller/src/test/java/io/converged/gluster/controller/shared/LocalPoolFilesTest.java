@@ -423,22 +423,22 @@ class LocalPoolFilesTest {
     // ---------------------------------------------------------------- moving aside and purging
 
     @Test
-    void moveAsideMakesTheHiddenDirectoryAndRenamesTheClaimIntoItWithItsDataAndRecord() throws Exception {
+    void moveAsideRenamesTheClaimInsideItsDirectoryToAHiddenNameWithItsDataAndRecord() throws Exception {
         Files.createDirectory(recordedRoot.resolve("gcs-pvc-1"));
         Files.writeString(recordedRoot.resolve("gcs-pvc-1").resolve("data"), "a pod's data");
         recorded.writeRecord("gcs-pvc-1", RECORD);
 
         recorded.moveAside("gcs-pvc-1", ".csi-archive", "gcs-pvc-1.20250102T030405.000Z");
 
-        Path moved = recordedRoot.resolve(".csi-archive").resolve("gcs-pvc-1.20250102T030405.000Z");
-        assertThat(namesIn(recordedRoot)).containsExactly(".csi-archive");
+        Path moved = recordedRoot.resolve(".csi-archive.gcs-pvc-1.20250102T030405.000Z");
+        assertThat(namesIn(recordedRoot)).containsExactly(".csi-archive.gcs-pvc-1.20250102T030405.000Z");
         assertThat(moved.resolve("data")).hasContent("a pod's data");
         assertThat(attribute(moved, "csi.claim")).contains(RECORD);
         assertThat(recorded.records()).isEmpty();
     }
 
     @Test
-    void moveAsideIntoAHiddenDirectoryThatIsThereKeepsWhatItHolds() throws Exception {
+    void whatAnOlderVersionMovedIntoTheHiddenDirectoryIsListedBesideWhatIsSetAsideNow() throws Exception {
         Files.createDirectories(onTmpfs.resolve(".csi-trash").resolve("gcs-old.20250101T000000.000Z"));
         Files.createDirectory(onTmpfs.resolve("gcs-pvc-1"));
 
@@ -455,16 +455,18 @@ class LocalPoolFilesTest {
 
     @Test
     void removeAsideRemovesThatEntryAndEverythingInItAndNothingElse() throws Exception {
-        Path trash = Files.createDirectory(onTmpfs.resolve(".csi-trash"));
-        Path deleted = Files.createDirectories(trash.resolve("gcs-a.1").resolve("deep").resolve("er"));
+        Path deleted = Files.createDirectories(onTmpfs.resolve(".csi-trash.gcs-a.1").resolve("deep").resolve("er"));
         Files.writeString(deleted.resolve("data"), "x");
-        Files.createDirectory(trash.resolve("gcs-b.1"));
+        Files.createDirectory(onTmpfs.resolve(".csi-trash.gcs-b.1"));
+        Path older = Files.createDirectories(onTmpfs.resolve(".csi-trash").resolve("gcs-c.1"));
         Files.createDirectory(onTmpfs.resolve("gcs-a"));
 
         files.removeAside(".csi-trash", "gcs-a.1");
+        files.removeAside(".csi-trash", "gcs-c.1");
 
         assertThat(files.listAside(".csi-trash")).containsExactly("gcs-b.1");
-        assertThat(namesIn(onTmpfs)).containsExactly(".csi-trash", "gcs-a");
+        assertThat(older).doesNotExist();
+        assertThat(namesIn(onTmpfs)).containsExactlyInAnyOrder(".csi-trash", ".csi-trash.gcs-b.1", "gcs-a");
     }
 
     @Test
