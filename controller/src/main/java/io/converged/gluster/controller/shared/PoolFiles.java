@@ -63,8 +63,8 @@ public interface PoolFiles {
      * Sets the directory aside: renames it {@code aside.newName} in the same directory ({@code aside} is a
      * hidden name such as {@code .csi-trash}). The rename stays inside its directory on purpose: on a
      * volume with quota, renaming a directory into another directory asks each brick's quota daemon for
-     * its size, and a brick whose daemon is restarting (glusterd restarts it whenever quota is enabled
-     * on a new volume) fails the rename while the others succeed, which gluster answers as done and
+     * its size, and a brick whose daemon is down or restarting (glusterd starts it again when the
+     * volumes with quota change) fails the rename while the others succeed, which gluster answers as done and
      * leaves that brick with the directory (RELIABILITY finding 13). A rename inside one directory asks
      * no daemon.
      */

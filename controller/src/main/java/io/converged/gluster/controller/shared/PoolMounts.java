@@ -121,9 +121,9 @@ public final class PoolMounts implements Mounts {
      * or throws UNAVAILABLE after {@link #bricksWait}. A fresh gluster mount answers as soon as one
      * replica is up, and a claim's directory made or renamed before the others connect is made or renamed
      * on some bricks only: self-heal makes a missed directory later, but a directory rename a brick missed
-     * is not always healed (the brick keeps the directory at its old place), which leaves a deleted
-     * claim's directory on that brick (RELIABILITY finding 13). So the controller works on a pool only
-     * through a mount that reaches every replica; a retry finds it connected.
+     * is not always healed (the brick keeps the directory at its old place, as the snapshot copies found).
+     * So the controller works on a pool only through a mount that reaches every replica; a retry finds it
+     * connected.
      */
     private long awaitEveryBrick(PoolFiles files, VolumeInfo pool, String where) throws CsiException {
         long start = System.nanoTime();
