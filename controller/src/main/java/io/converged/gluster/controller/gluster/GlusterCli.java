@@ -1,9 +1,6 @@
 package io.converged.gluster.controller.gluster;
 
-import io.converged.gluster.csi.exec.CommandException;
-import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.exec.CommandRunner;
-import io.converged.gluster.csi.exec.GlusterCliEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +44,7 @@ public final class GlusterCli {
      * list without any line is no longer "cannot tell" but "not there".
      */
     private volatile boolean listsQuota;
+    private final GlusterCalls calls;
 
     public GlusterCli(CommandRunner runner, List<String> prefix) {
         this(runner, prefix, RetryPolicy.DEFAULT, DEFAULT_TIMEOUT,
@@ -68,6 +66,7 @@ public final class GlusterCli {
         this.timeout = timeout;
         this.sleeper = sleeper;
         this.random = random;
+        this.calls = new GlusterCalls(runner, this.prefix, retry, timeout, sleeper, random);
     }
 
     /** The argv prefix for a glusterd reached through its socket, as several peers on one machine need. */
@@ -366,44 +365,6 @@ public final class GlusterCli {
      * Arguments must already be validated.
      */
     GlusterXml.Envelope execute(List<String> args) throws GlusterException {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return once(args);
-            } catch (GlusterException e) {
-                if (!e.is(GlusterException.Kind.LOCK_CONTENTION)) {
-                    throw e;
-                }
-                if (attempt >= retry.maxAttempts()) {
-                    throw new GlusterException(GlusterException.Kind.LOCK_CONTENTION, e.getMessage() + " (still after "
-                            + attempt + " attempts)", e.opErrno());
-                }
-                Duration delay = retry.delayAfter(attempt, random);
-                int tried = attempt;
-                LOG.fine(() -> "lock contention on " + runner.describe() + ", attempt " + tried + ", retrying in "
-                        + delay.toMillis() + " ms: " + e.getMessage());
-                try {
-                    sleeper.sleep(delay);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new GlusterException(GlusterException.Kind.OTHER, "interrupted while retrying "
-                            + e.getMessage(), interrupted);
-                }
-            }
-        }
-    }
-
-    private GlusterXml.Envelope once(List<String> args) throws GlusterException {
-        List<String> argv = new ArrayList<>(prefix);
-        argv.addAll(args);
-        argv.add("--xml");
-        String command = "gluster " + String.join(" ", args);
-        CommandResult result;
-        try {
-            result = runner.run(argv, GlusterCliEnvironment.VARIABLES, timeout);
-        } catch (CommandException e) {
-            throw new GlusterException(GlusterException.Kind.GLUSTERD_UNREACHABLE, command + " on " + runner.describe()
-                    + ": " + e.getMessage(), e);
-        }
-        return GlusterErrors.answer(result, command);
+        return calls.execute(args);
     }
 }
