@@ -53,7 +53,6 @@ public final class LocalGlusterPool implements AutoCloseable {
     static final Path GLUSTER_RUN = Path.of("/var/run/gluster");
     static final Path GLUSTER_LIB = Path.of("/var/lib/glusterd");
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
     private static final Pattern VALID_ARG = Pattern.compile("[^\\x00]*");
 
     /** One glusterd of the pool. */
@@ -255,37 +254,12 @@ public final class LocalGlusterPool implements AutoCloseable {
 
     /** Probes every other peer from peer 1 and waits until each peer sees all others Connected. */
     public void form() throws IOException {
-        for (Peer peer : peers.subList(1, peers.size())) {
-            CommandResult probe = gluster(1, "peer", "probe", peer.address());
-            if (!probe.succeeded()) {
-                throw new IOException("peer probe " + peer.address() + " failed: " + probe.message());
-            }
-        }
-        awaitConnected();
+        lifecycle.form();
     }
 
     /** Waits until every running peer lists all others as Connected. */
     public void awaitConnected() throws IOException {
-        long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (Peer peer : peers) {
-                CommandResult list = gluster(peer.index(), "pool", "list");
-                last = list.stdout();
-                long connected = list.stdout().lines().filter(l -> l.contains("Connected")
-                        && !l.contains("Disconnected")).count();
-                if (!list.succeeded() || connected != peers.size()) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) {
-                return;
-            }
-            sleep(50);
-        }
-        throw new IOException("the pool did not connect within " + CONNECT_WAIT + "; last pool list:\n" + last);
+        lifecycle.awaitConnected();
     }
 
     /** Stops peer i's glusterd gracefully (SIGTERM) and waits until it is gone; its bricks keep running. */

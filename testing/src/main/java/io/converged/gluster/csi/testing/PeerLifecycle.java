@@ -25,19 +25,56 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The life of a pool's peers, one glusterd at a time: starting one and waiting until it answers,
+ * The life of a pool's peers: probing them into one pool and waiting until all are connected; one glusterd
+ * at a time: starting one and waiting until it answers,
  * stopping or killing it, killing all a peer runs, wiping a peer's state, starting a new peer in its
  * place, giving a peer another's identity, and reading a peer's pid and UUID from its files. The
  * contracts of these operations are documented on {@link LocalGlusterPool}, which delegates here.
  */
 final class PeerLifecycle {
     private static final Duration GLUSTERD_START = Duration.ofSeconds(30);
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(60);
 
     private final LocalGlusterPool pool;
     private final CommandRunner runner = new LocalCommandRunner();
 
     PeerLifecycle(LocalGlusterPool pool) {
         this.pool = pool;
+    }
+
+    /** Probes every other peer from peer 1 and waits until each peer sees all others Connected. */
+    void form() throws IOException {
+        for (Peer peer : pool.peers().subList(1, pool.peers().size())) {
+            CommandResult probe = pool.gluster(1, "peer", "probe", peer.address());
+            if (!probe.succeeded()) {
+                throw new IOException("peer probe " + peer.address() + " failed: " + probe.message());
+            }
+        }
+        awaitConnected();
+    }
+
+    /** Waits until every running peer lists all others as Connected. */
+    void awaitConnected() throws IOException {
+        long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (Peer peer : pool.peers()) {
+                CommandResult list = pool.gluster(peer.index(), "pool", "list");
+                last = list.stdout();
+                long connected = list.stdout().lines().filter(l -> l.contains("Connected")
+                        && !l.contains("Disconnected")).count();
+                if (!list.succeeded() || connected != pool.peers().size()) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return;
+            }
+            LocalGlusterPool.sleep(50);
+        }
+        throw new IOException("the pool did not connect within " + CONNECT_WAIT + "; last pool list:\n" + last);
     }
 
     void stopGlusterd(int index) throws IOException {
