@@ -13,7 +13,6 @@ import io.converged.gluster.csi.v1.NodeUnpublishVolumeRequest;
 import io.converged.gluster.csi.v1.NodeUnstageVolumeRequest;
 import io.converged.gluster.csi.v1.VolumeUsage;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,7 +36,7 @@ final class NodeCommands {
                 .setVolumeId(id).setStagingTargetPath(staging).putAllVolumeContext(context)
                 .setVolumeCapability(mountCapability(false)).build()));
         Map<String, Object> row = Printer.ordered("staged", id, "at", staging);
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 
@@ -47,7 +46,7 @@ final class NodeCommands {
                 .setVolumeId(id).setStagingTargetPath(staging).setTargetPath(target).setReadonly(readOnly)
                 .setVolumeCapability(mountCapability(readOnly)).build()));
         Map<String, Object> row = Printer.ordered("published", id, "at", target, "readOnly", readOnly);
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 
@@ -56,7 +55,7 @@ final class NodeCommands {
         ctl.onNode(c -> node(c).nodeUnpublishVolume(NodeUnpublishVolumeRequest.newBuilder()
                 .setVolumeId(id).setTargetPath(target).build()));
         Map<String, Object> row = Printer.ordered("unpublished", id, "from", target);
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 
@@ -65,7 +64,7 @@ final class NodeCommands {
         ctl.onNode(c -> node(c).nodeUnstageVolume(NodeUnstageVolumeRequest.newBuilder()
                 .setVolumeId(id).setStagingTargetPath(staging).build()));
         Map<String, Object> row = Printer.ordered("unstaged", id, "from", staging);
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 
@@ -84,7 +83,7 @@ final class NodeCommands {
         }
         row.put("condition", stats.getVolumeCondition().getAbnormal()
                 ? "abnormal: " + stats.getVolumeCondition().getMessage() : "ok");
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 }

@@ -60,7 +60,7 @@ final class PeerCommand {
         row.put("peer", peer);
         row.put("detached", detached);
         row.put("note", detached ? "" : "not in the pool");
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 

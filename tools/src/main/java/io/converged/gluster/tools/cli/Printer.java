@@ -64,6 +64,11 @@ final class Printer {
         }
     }
 
+    /** Prints one row: as JSON, or as a table of that row. */
+    void printOne(Map<String, ?> row) {
+        print(row, List.of(row));
+    }
+
     /** The JSON {@code -o json} prints for an answer. */
     static String json(Object value) {
         return JSON.writeValueAsString(value);

@@ -69,7 +69,7 @@ final class SnapshotCommands {
                 snapshot = ctl.onController(c -> controller(c).createSnapshot(request).getSnapshot());
             }
             Map<String, Object> row = snapshotRow(snapshot);
-            ctl.printer().print(row, List.of(row));
+            ctl.printer().printOne(row);
             return 0;
         }
 
@@ -78,7 +78,7 @@ final class SnapshotCommands {
             ctl.onController(c -> controller(c).deleteSnapshot(
                     DeleteSnapshotRequest.newBuilder().setSnapshotId(id).build()));
             Map<String, Object> row = Printer.ordered("deleted", id);
-            ctl.printer().print(row, List.of(row));
+            ctl.printer().printOne(row);
             return 0;
         }
     }

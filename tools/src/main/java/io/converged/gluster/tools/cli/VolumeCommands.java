@@ -186,7 +186,7 @@ final class VolumeCommands {
                 ControllerExpandVolumeRequest.newBuilder().setVolumeId(id)
                         .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(size)).build()));
         Map<String, Object> row = Printer.ordered("id", id, "capacity", Sizes.format(answer.getCapacityBytes()));
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 
@@ -194,7 +194,7 @@ final class VolumeCommands {
     int delete(String id) {
         ctl.onController(c -> controller(c).deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(id).build()));
         Map<String, Object> row = Printer.ordered("deleted", id);
-        ctl.printer().print(row, List.of(row));
+        ctl.printer().printOne(row);
         return 0;
     }
 
