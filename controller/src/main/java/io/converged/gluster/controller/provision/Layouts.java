@@ -32,6 +32,11 @@ public final class Layouts implements VolumeBackend {
     }
 
     @Override
+    public ProvisionedVolume createToFill(VolumeRequest request) throws CsiException {
+        return (request.parameters().shared() ? shared : dedicated).createToFill(request);
+    }
+
+    @Override
     public void delete(String volumeId) throws CsiException {
         of(volumeId).delete(volumeId);
     }

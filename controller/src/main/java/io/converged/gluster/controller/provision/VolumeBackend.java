@@ -19,6 +19,16 @@ public interface VolumeBackend {
      */
     ProvisionedVolume create(VolumeRequest request) throws CsiException;
 
+    /**
+     * Creates the volume as {@link #create} does, for a copy to fill before CreateVolume answers it (a
+     * restore or a clone); {@link #create} of the same request, once the copy is done, finishes it. A layout
+     * may hold back the quota limit meanwhile (gluster checks a limit on every write of the copy): a shared
+     * pool's claim does. By default this is {@link #create}.
+     */
+    default ProvisionedVolume createToFill(VolumeRequest request) throws CsiException {
+        return create(request);
+    }
+
     /** Deletes the volume and deals with its bricks as its onDelete says; a missing volume is not an error. */
     void delete(String volumeId) throws CsiException;
 

@@ -13,13 +13,22 @@ import java.util.OptionalInt;
 /**
  * Who a claim's directory belongs to, recorded on the directory itself as the extended attribute
  * {@code user.csi.claim}: gluster stays the only state. One attribute, so a claim costs one write:
- * {@code v=1;request=…;capacity=…;onDelete=…[;gid=…][;pvc=NAMESPACE/NAME][;state=retained]}. Every
- * value is percent-encoded, so no name a request may carry can break the record or a command line.
+ * {@code v=1;request=…;capacity=…;onDelete=…[;gid=…][;pvc=NAMESPACE/NAME][;state=retained|filling]}.
+ * Every value is percent-encoded, so no name a request may carry can break the record or a command line.
  *
  * @param retained true once DeleteVolume kept the directory (onDelete retain): no claim any more
+ * @param filling true while a copy fills the claim before CreateVolume answers it (a restore or a clone):
+ *     gluster checks a limit on every write, which made such a copy half as fast again, so the claim gets
+ *     its limit only once it is full, and nothing takes the missing limit for one to repair meanwhile
  */
 public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDelete, OptionalInt gid,
-        Optional<String> pvcNamespace, Optional<String> pvcName, boolean retained) {
+        Optional<String> pvcNamespace, Optional<String> pvcName, boolean retained, boolean filling) {
+
+    /** A record of a claim that is not being filled. */
+    public ClaimRecord(String requestName, long capacityBytes, OnDelete onDelete, OptionalInt gid,
+            Optional<String> pvcNamespace, Optional<String> pvcName, boolean retained) {
+        this(requestName, capacityBytes, onDelete, gid, pvcNamespace, pvcName, retained, false);
+    }
 
     /** The record of a new claim. */
     public static ClaimRecord of(VolumeRequest request, OptionalInt gid) {
@@ -28,11 +37,21 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
     }
 
     public ClaimRecord withCapacity(long bytes) {
-        return new ClaimRecord(requestName, bytes, onDelete, gid, pvcNamespace, pvcName, retained);
+        return new ClaimRecord(requestName, bytes, onDelete, gid, pvcNamespace, pvcName, retained, filling);
     }
 
     public ClaimRecord asRetained() {
         return new ClaimRecord(requestName, capacityBytes, onDelete, gid, pvcNamespace, pvcName, true);
+    }
+
+    /** The claim is being filled: it has no limit yet. */
+    public ClaimRecord asFilling() {
+        return new ClaimRecord(requestName, capacityBytes, onDelete, gid, pvcNamespace, pvcName, retained, true);
+    }
+
+    /** The claim is full and limited: an ordinary claim. */
+    public ClaimRecord asFilled() {
+        return new ClaimRecord(requestName, capacityBytes, onDelete, gid, pvcNamespace, pvcName, retained, false);
     }
 
     /** The attribute's value. */
@@ -47,6 +66,8 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
         }
         if (retained) {
             append(text, "state", "retained");
+        } else if (filling) {
+            append(text, "state", "filling");
         }
         return text.toString();
     }
@@ -88,7 +109,7 @@ public record ClaimRecord(String requestName, long capacityBytes, OnDelete onDel
             return Optional.of(new ClaimRecord(fields.get("request"), capacity, onDelete(fields.get("onDelete")), gid,
                     slash < 0 ? Optional.empty() : Optional.of(pvc.substring(0, slash)),
                     slash < 0 ? Optional.empty() : Optional.of(pvc.substring(slash + 1)),
-                    "retained".equals(fields.get("state"))));
+                    "retained".equals(fields.get("state")), "filling".equals(fields.get("state"))));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -88,13 +88,28 @@ public final class PoolClaims implements VolumeBackend {
 
     @Override
     public ProvisionedVolume create(VolumeRequest request) throws CsiException {
+        return create(request, false);
+    }
+
+    /**
+     * A claim that a copy fills before CreateVolume answers it: made and recorded as filling, without its
+     * limit (see {@link ClaimRecord#filling}); {@link #create} of the same request, once the copy is done,
+     * sets the limit and records the claim as an ordinary one. A claim already made answers as create does,
+     * except that one still filling stays without its limit.
+     */
+    @Override
+    public ProvisionedVolume createToFill(VolumeRequest request) throws CsiException {
+        return create(request, true);
+    }
+
+    private ProvisionedVolume create(VolumeRequest request, boolean toFill) throws CsiException {
         ClaimId id = Claims.id(request.volumeName());
         KnownPools.Pool pool = known.ready(id.pool(), request.parameters(), request.capacityBytes());
-        return mounts.with(pool.info, files -> create(pool, files, id, request, true));
+        return mounts.with(pool.info, files -> create(pool, files, id, request, true, toFill));
     }
 
     private ProvisionedVolume create(KnownPools.Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
-            boolean mayClearEmpty) throws CsiException {
+            boolean mayClearEmpty, boolean toFill) throws CsiException {
         String dir = id.directory();
         long free = roomFor(pool, files, request.capacityBytes());
         if (request.capacityBytes() > free && !files.read(dir).exists()) {
@@ -114,15 +129,15 @@ public final class PoolClaims implements VolumeBackend {
                 gids.lock();
                 try {
                     if (files.read(dir).exists()) {
-                        return adopt(pool, files, id, request, mayClearEmpty);
+                        return adopt(pool, files, id, request, mayClearEmpty, toFill);
                     }
-                    record = ClaimRecord.of(request, OptionalInt.of(Gids.lowestFree(gidsInUse(files),
-                            request.parameters())));
+                    record = fresh(request, OptionalInt.of(Gids.lowestFree(gidsInUse(files), request.parameters())),
+                            toFill);
                     if (!files.makeDirectory(dir)) {
-                        return adopt(pool, files, id, request, mayClearEmpty);
+                        return adopt(pool, files, id, request, mayClearEmpty, toFill);
                     }
                     step(Step.CLAIM_DIR_MADE, id);
-                    limiting = limitMeanwhile(pool, id, request.capacityBytes());
+                    limiting = toFill ? null : limitMeanwhile(pool, id, request.capacityBytes());
                     files.shareWithGroup(dir, record.gid().getAsInt());
                     files.writeRecord(dir, record.render());
                 } finally {
@@ -130,11 +145,11 @@ public final class PoolClaims implements VolumeBackend {
                 }
             } else {
                 if (!files.makeDirectory(dir)) {
-                    return adopt(pool, files, id, request, mayClearEmpty);
+                    return adopt(pool, files, id, request, mayClearEmpty, toFill);
                 }
                 step(Step.CLAIM_DIR_MADE, id);
-                limiting = limitMeanwhile(pool, id, request.capacityBytes());
-                record = ClaimRecord.of(request, OptionalInt.empty());
+                limiting = toFill ? null : limitMeanwhile(pool, id, request.capacityBytes());
+                record = fresh(request, OptionalInt.empty(), toFill);
                 files.writeRecord(dir, record.render());
             }
             step(Step.CLAIM_RECORDED, id);
@@ -149,10 +164,18 @@ public final class PoolClaims implements VolumeBackend {
             }
             throw e;
         }
-        TrustedPool.await(limiting, "limiting claim " + id);
-        step(Step.CLAIM_LIMITED, id);
-        LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool());
+        if (limiting != null) {
+            TrustedPool.await(limiting, "limiting claim " + id);
+            step(Step.CLAIM_LIMITED, id);
+        }
+        LOG.info("created claim " + id + " (" + request.capacityBytes() + " bytes) in shared pool " + id.pool()
+                + (toFill ? ", to be filled before it gets its limit" : ""));
         return Claims.volume(pool.info, id, record);
+    }
+
+    private static ClaimRecord fresh(VolumeRequest request, OptionalInt gid, boolean toFill) {
+        ClaimRecord record = ClaimRecord.of(request, gid);
+        return toFill ? record.asFilling() : record;
     }
 
     /**
@@ -178,17 +201,18 @@ public final class PoolClaims implements VolumeBackend {
 
     /**
      * The claim's directory is there. Empty and without a record (a crash right after mkdir): made
-     * anew. This request's, as asked: finished (its limit set again) and returned. Anything else:
-     * ALREADY_EXISTS, and nothing is changed.
+     * anew. This request's, as asked: finished (its limit set again) and returned; one recorded as
+     * filling stays without a limit for {@link #createToFill}, and for {@link #create} gets its limit and
+     * becomes an ordinary claim. Anything else: ALREADY_EXISTS, and nothing is changed.
      */
     private ProvisionedVolume adopt(KnownPools.Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
-            boolean mayClearEmpty) throws CsiException {
+            boolean mayClearEmpty, boolean toFill) throws CsiException {
         String dir = id.directory();
         PoolFiles.Entry entry = files.read(dir);
         if (entry.record().isEmpty()) {
             if (mayClearEmpty && files.removeIfEmpty(dir)) {
                 LOG.warning("claim " + id + " was left without its record by a crash; making it anew");
-                return create(pool, files, id, request, false);
+                return create(pool, files, id, request, false, toFill);
             }
             throw CsiException.alreadyExists("shared pool " + id.pool() + " holds a directory " + dir
                     + " that this driver did not record as a claim (it is not empty)");
@@ -211,6 +235,18 @@ public final class PoolClaims implements VolumeBackend {
         if (record.capacityBytes() != request.capacityBytes()) {
             throw CsiException.alreadyExists("claim " + id + " already exists for this request with capacity "
                     + record.capacityBytes() + " bytes, asked " + request.capacityBytes());
+        }
+        if (record.filling()) {
+            if (toFill) {
+                return Claims.volume(pool.info, id, record);
+            }
+            // Full now: the limit first, then the record, so a crash between them leaves a claim the next call
+            // finishes the same way.
+            limit(pool, id, record.capacityBytes());
+            ClaimRecord filled = record.asFilled();
+            files.writeRecord(dir, filled.render());
+            LOG.info("claim " + id + " is filled and has its limit of " + record.capacityBytes() + " bytes");
+            return Claims.volume(pool.info, id, filled);
         }
         limit(pool, id, record.capacityBytes());
         return Claims.volume(pool.info, id, record);
@@ -354,7 +390,7 @@ public final class PoolClaims implements VolumeBackend {
             repaired.add("shared pool " + id.pool() + ": " + poolProblem.get());
         }
         Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> Claims.record(files, id));
-        if (record.isPresent()) {
+        if (record.isPresent() && !record.get().filling()) {
             long bytes = record.get().capacityBytes();
             Long shown = limits.shown(peers, id.pool(), List.of(Claims.volume(info, id, record.get())))
                     .get("/" + id.directory());

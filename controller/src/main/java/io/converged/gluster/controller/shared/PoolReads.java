@@ -14,6 +14,7 @@ import io.converged.gluster.csi.runtime.CsiException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,15 +45,22 @@ final class PoolReads {
     }
 
     List<ProvisionedVolume> claimsOf(VolumeInfo info) throws CsiException {
+        List<ProvisionedVolume> claims = new ArrayList<>();
+        recordsOf(info).forEach((id, record) -> claims.add(Claims.volume(info, id, record)));
+        return claims;
+    }
+
+    /** The pool's live claims with their records, read through its mount. */
+    private Map<ClaimId, ClaimRecord> recordsOf(VolumeInfo info) throws CsiException {
         return mounts.with(info, files -> {
             files.verify();
-            List<ProvisionedVolume> claims = new ArrayList<>();
+            Map<ClaimId, ClaimRecord> records = new LinkedHashMap<>();
             // A directory no claim id can name (an operator's copy of a claim, say) is none of ours.
             files.records().forEach((dir, value) -> value.flatMap(ClaimRecord::parse)
                     .filter(record -> !record.retained())
                     .ifPresent(record -> ClaimId.parse(info.name() + "/" + dir)
-                            .ifPresent(id -> claims.add(Claims.volume(info, id, record)))));
-            return claims;
+                            .ifPresent(id -> records.put(id, record))));
+            return records;
         });
     }
 
@@ -106,7 +114,13 @@ final class PoolReads {
             if (!VolumeMetadata.pool(info.options()) || Claims.holdsNoClaim(info) || !info.started()) {
                 continue;
             }
-            List<ProvisionedVolume> claims = claimsOf(info);
+            // A claim being filled has no limit yet, on purpose (see ClaimRecord#filling).
+            List<ProvisionedVolume> claims = new ArrayList<>();
+            recordsOf(info).forEach((id, record) -> {
+                if (!record.filling()) {
+                    claims.add(Claims.volume(info, id, record));
+                }
+            });
             if (claims.isEmpty()) {
                 continue;
             }

@@ -14,8 +14,10 @@ import java.util.logging.Logger;
 
 /**
  * Volumes made from a snapshot or from another volume (a clone), in either layout: the volume is made as
- * any other (dedicated or a claim of a pool), then filled in the background ({@link RestoreCopy}), and
- * CreateVolume answers ABORTED, with how far the copy is, until it is full: ABORTED is an operation
+ * any other (dedicated or a claim of a pool; a claim without its limit until it is full, see
+ * {@link VolumeBackend#createToFill}), then filled in the background ({@link RestoreCopy}), and
+ * CreateVolume answers ABORTED, with how far the copy is, until it is full (then it is finished, with its
+ * limit): ABORTED is an operation
  * still pending to the csi-provisioner, which calls again with the same name. The size a request asks
  * may not be below the snapshot's or the source volume's (OUT_OF_RANGE). A copy whose source is gone
  * takes the new volume away before it answers NOT_FOUND, so a final answer never leaves a volume
@@ -69,7 +71,7 @@ public final class Restores {
         if (volumes.find(id).isEmpty()) {
             requireUsable(source, request.capacityBytes());
         }
-        ProvisionedVolume volume = volumes.create(request);
+        ProvisionedVolume volume = volumes.createToFill(request);
         CopyJob started = copies.submit(new RestoreCopy(volume.id(), source, lookup(source), Place.of(volume),
                 volume.gid().isPresent(), copies));
         throw pending(id, source, started);

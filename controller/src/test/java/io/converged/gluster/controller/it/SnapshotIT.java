@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -305,8 +306,14 @@ class SnapshotIT {
         assertThat(GrpcCodes.of(() -> call().deleteSnapshot(DeleteSnapshotRequest.newBuilder()
                 .setSnapshotId(taken.getSnapshotId()).build()))).as("a snapshot being read is in use")
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(gluster.quotaList(CLAIMS, "/gcs-pvc-from-dedicated").flatMap(l -> l.hardLimitBytes().isPresent()
+                ? Optional.of(l.hardLimitBytes().getAsLong()) : Optional.empty()))
+                .as("a claim being filled has no limit yet (gluster would check it on every write of the copy)")
+                .isEmpty();
         GATE.release();
         Volume restored = awaitFilled(restore);
+        assertThat(gluster.quotaList(CLAIMS, "/gcs-pvc-from-dedicated").orElseThrow().hardLimitBytes())
+                .as("the filled claim's limit").hasValue(SIZE);
         assertThat(FileTrees.describe(mounts.mount(restored))).isEqualTo(dedicatedAtSnapshot);
         assertThat(dedicatedAtSnapshot).isEqualTo(claimAtSnapshot);
         mounts.unmount(files);

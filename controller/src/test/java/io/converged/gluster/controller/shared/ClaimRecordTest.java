@@ -73,6 +73,22 @@ class ClaimRecordTest {
     }
 
     @Test
+    void aFillingRecordSaysSoUntilItIsFilledAndARetainedOneIsNoLongerFilling() {
+        ClaimRecord live = record("pvc-5e0b", OptionalInt.of(2001), Optional.of("team-a"), Optional.of("data-0"));
+
+        ClaimRecord filling = live.asFilling();
+
+        assertThat(filling.render()).isEqualTo(live.render() + ";state=filling");
+        assertThat(ClaimRecord.parse(filling.render())).contains(filling);
+        assertThat(ClaimRecord.parse(filling.render()).orElseThrow().filling()).isTrue();
+        assertThat(ClaimRecord.parse(filling.render()).orElseThrow().retained()).isFalse();
+        assertThat(filling.asFilled()).isEqualTo(live);
+        assertThat(filling.withCapacity(2 * BYTES).filling()).isTrue();
+        assertThat(filling.asRetained().render()).isEqualTo(live.render() + ";state=retained");
+        assertThat(ClaimRecord.parse(live.render()).orElseThrow().filling()).isFalse();
+    }
+
+    @Test
     void aGrownRecordKeepsEverythingButItsCapacity() {
         ClaimRecord record = record("pvc-5e0b", OptionalInt.of(2001), Optional.of("team-a"), Optional.of("data-0"));
 

@@ -293,6 +293,48 @@ class PoolClaimsTest {
         assertThat(again).isEqualTo(made);
     }
 
+    @Test
+    void aClaimToFillIsRecordedFillingWithoutALimitUntilCreateFindsItFullAndLimitsIt() throws Exception {
+        poolExists();
+        VolumeRequest request = request(REQUEST);
+        String filling = ClaimRecord.of(request, OptionalInt.empty()).asFilling().render();
+
+        ProvisionedVolume made = claims.createToFill(request);
+
+        assertThat(filling).endsWith(";state=filling");
+        assertThat(timeline).containsExactly("mkdir " + DIR, "step CLAIM_DIR_MADE", "record " + DIR + " " + filling,
+                "step CLAIM_RECORDED");
+        assertThat(gluster.writes()).isEmpty();
+        assertThat(made.capacityBytes()).isEqualTo(BYTES);
+        assertThat(claims.list()).extracting(ProvisionedVolume::id).containsExactly(ID);
+
+        int mark = timeline.size();
+        assertThat(restarted().createToFill(request)).as("asked again while it fills").isEqualTo(made);
+        assertThat(since(mark)).isEmpty();
+        assertThat(claims.quotaSuspects()).as("a claim being filled lacks its limit on purpose").isEmpty();
+        assertThat(claims.repairQuota(ID)).isEmpty();
+        assertThat(gluster.writes()).isEmpty();
+
+        ProvisionedVolume full = claims.create(request);
+
+        assertThat(since(mark)).containsExactly(limit(DIR, BYTES), "step CLAIM_LIMITED", "record " + DIR + " "
+                + record(request));
+        assertThat(full).isEqualTo(made);
+        assertThat(files().directories()).containsExactly(Map.entry(DIR, Optional.of(record(request))));
+        assertThat(claims.quotaSuspects()).isEmpty();
+    }
+
+    @Test
+    void aClaimToFillThatIsAlreadyAnOrdinaryClaimIsAnsweredAsCreateAnswersIt() throws Exception {
+        poolExists();
+        ProvisionedVolume made = claims.create(request(REQUEST));
+        int mark = timeline.size();
+
+        assertThat(claims.createToFill(request(REQUEST))).isEqualTo(made);
+
+        assertThat(since(mark)).containsExactly(limit(DIR, BYTES), "step CLAIM_LIMITED");
+    }
+
     @ParameterizedTest
     @EnumSource(value = Step.class, names = {"CLAIM_DIR_MADE", "CLAIM_RECORDED", "CLAIM_LIMITED"})
     void aCreateCutShortAfterAnyStepIsFinishedByItsRetryWithOneDirectoryAndItsRecord(Step step) throws Exception {
