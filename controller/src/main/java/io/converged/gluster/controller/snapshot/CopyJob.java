@@ -1,7 +1,6 @@
 package io.converged.gluster.controller.snapshot;
 
 import io.converged.gluster.controller.provision.Step;
-import io.converged.gluster.csi.exec.CommandException;
 import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.runtime.CsiException;
 import java.time.Duration;
@@ -117,35 +116,20 @@ abstract class CopyJob implements Runnable {
     }
 
     /**
-     * Copies the tree {@code from} to the new directory {@code staging} (see {@link PeerTree#copy}),
-     * measuring what is written for the log and the metrics (once done, {@link #copiedBytes} is the
-     * copy's whole size on disk); the step is heard as soon as the copy runs.
+     * Copies the entries of {@code from} into the existing, empty directory {@code root} (see
+     * {@link PeerTree#copyEntries}), measuring what is written for the log and the metrics (once done,
+     * {@link #copiedBytes} is the copy's whole size on disk); the step is heard as soon as the copy runs.
      * The measures ({@code du} walks of the copy, and one of the source for the total) compete with the
      * copy for the same mounts, so the source is measured while the copy already runs, and the copy at
      * most every {@link #SAMPLE} and for at most about a twentieth of the time: the next measure waits
      * {@link #MEASURE_SHARE} times as long as the last one took.
      */
-    protected final void copyTree(PeerTree tree, String from, String staging, Step running, String subject)
-            throws CsiException {
-        copy(tree, from, staging, running, subject, false);
-    }
-
-    /**
-     * Copies the entries of {@code from} into the existing, empty directory {@code root} (see
-     * {@link PeerTree#copyEntries}), measured as {@link #copyTree} measures.
-     */
-    protected final void copyEntries(PeerTree tree, String from, String root, Step running, String subject)
-            throws CsiException {
-        copy(tree, from, root, running, subject, true);
-    }
-
-    private void copy(PeerTree tree, String from, String staging, Step running, String subject, boolean entries)
+    protected final void copyEntries(PeerTree tree, String from, String staging, Step running, String subject)
             throws CsiException {
         copiedBytes = 0;
-        Future<CommandResult> process = copies.launch(() -> entries ? tree.copyEntries(from, staging)
-                : tree.copy(from, staging));
+        Future<CommandResult> process = copies.launch(() -> tree.copyEntries(from, staging, copies::launch));
         copying = true;
-        awaitStarted(process, () -> entries ? !tree.names(staging).isEmpty() : tree.isDirectory(staging));
+        awaitStarted(process, () -> !tree.names(staging).isEmpty());
         step(running, subject);
         try {
             totalBytes = tree.diskUsage(from);
@@ -175,8 +159,8 @@ abstract class CopyJob implements Runnable {
                 throw CsiException.aborted(describe() + " was interrupted");
             } catch (ExecutionException | CancellationException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (cause instanceof CommandException command) {
-                    throw command;
+                if (cause instanceof CsiException failed) {
+                    throw failed;
                 }
                 throw CsiException.internal(describe() + ": the copy failed: " + cause, cause);
             }

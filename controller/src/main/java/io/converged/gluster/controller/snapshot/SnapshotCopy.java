@@ -3,12 +3,13 @@ package io.converged.gluster.controller.snapshot;
 import io.converged.gluster.controller.provision.Step;
 import io.converged.gluster.csi.runtime.CsiException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * Taking a snapshot: the source volume's files copied into {@code data} of the snapshot's directory.
- * The copy goes to a fresh {@code .copy-STAMP} beside it and is renamed {@code data} only when whole
+ * The copy goes to a fresh {@code .copy-STAMP} beside it (the entries of the source's root, then the
+ * root's owner, group and mode, which a restore gives its volume; the root's own attributes, the driver's
+ * records among them, stay behind) and is renamed {@code data} only when whole
  * (a copy that died half-way is removed and made again), and the record says ready only after that, so
  * a crash at any point leaves either a snapshot that says copying, which the next attempt finishes, or a
  * whole one.
@@ -16,8 +17,6 @@ import java.util.Optional;
 final class SnapshotCopy extends CopyJob {
     static final String DATA = "data";
     static final String STAGING = ".copy-";
-    /** The driver's records, which belong to a directory and never travel with a copy of it. */
-    static final List<String> RECORDS = List.of("user.csi.claim", ContentRecord.ATTRIBUTE, SnapshotRecord.ATTRIBUTE);
 
     private final SnapshotId id;
     private final Place source;
@@ -84,8 +83,9 @@ final class SnapshotCopy extends CopyJob {
                 record = current;
             }
             String staging = dir + "/" + STAGING + Long.toString(clock.millis(), 36);
-            copyTree(tree, from, staging, Step.SNAPSHOT_COPYING, id.toString());
-            forgetRecords(tree, staging);
+            tree.makeDirectories(staging);
+            copyEntries(tree, from, staging, Step.SNAPSHOT_COPYING, id.toString());
+            tree.copyOwnerAndMode(from, staging);
             step(Step.SNAPSHOT_COPIED, id.toString());
             tree.rename(staging, data);
             size = copiedBytes();
@@ -106,13 +106,6 @@ final class SnapshotCopy extends CopyJob {
         if (filling.isPresent()) {
             throw CsiException.unavailable(what + " is still being filled from " + filling.get().source()
                     + "; copy it when that is done");
-        }
-    }
-
-    /** Removes the driver's records from a copy's root. */
-    static void forgetRecords(PeerTree tree, String root) throws CsiException {
-        for (String record : RECORDS) {
-            tree.removeAttribute(root, record);
         }
     }
 }

@@ -10,7 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +26,18 @@ class PeerTreeTest {
     Path dir;
 
     private final PeerTree tree = new PeerTree(new LocalCommandRunner(), Duration.ofSeconds(30));
+    private final ExecutorService programs = Executors.newCachedThreadPool();
+    /** Starts copy programs as the controller's copies do, and counts them. */
+    private final AtomicInteger launched = new AtomicInteger();
+    private final PeerTree.Launcher launcher = program -> {
+        launched.incrementAndGet();
+        return programs.submit(program);
+    };
+
+    @AfterEach
+    void stopPrograms() {
+        programs.shutdownNow();
+    }
 
     @Test
     void entriesAreCopiedIntoTheRootWhichKeepsItsOwnAttributesUntilItTakesTheSourcesOwnerAndMode() throws Exception {
@@ -32,7 +50,7 @@ class PeerTreeTest {
         Path root = Files.createDirectory(dir.resolve("root"));
         tree.setAttribute(root.toString(), "user.csi.claim", "the root's");
 
-        assertThat(tree.copyEntries(dir.resolve("from").toString(), root.toString()).succeeded()).isTrue();
+        assertThat(tree.copyEntries(dir.resolve("from").toString(), root.toString(), launcher).succeeded()).isTrue();
 
         assertThat(Files.readString(root.resolve("sub/f"))).isEqualTo("x");
         assertThat(Files.readString(root.resolve(".hidden"))).isEqualTo("h");
@@ -42,29 +60,99 @@ class PeerTreeTest {
         assertThat(tree.attribute(root.toString(), "user.csi.claim")).contains("the root's");
         tree.copyOwnerAndMode(dir.resolve("from").toString(), root.toString());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwxrwx---");
-        assertThat(tree.copyEntries(Files.createDirectory(dir.resolve("empty")).toString(), root.toString())
+        launched.set(0);
+        assertThat(tree.copyEntries(Files.createDirectory(dir.resolve("empty")).toString(), root.toString(), launcher)
                 .succeeded()).isTrue();
+        assertThat(launched).as("nothing to copy, no program").hasValue(0);
     }
 
     @Test
-    void aThousandEntriesAreCopiedByOneCopyProgramSoHardLinksBetweenThemStay() throws Exception {
+    void aThousandEntriesHoldingLinksToOneFileAreCopiedByOneRunSoTheirHardLinksStayWhileTheRestGoSideBySide()
+            throws Exception {
         Path from = Files.createDirectories(dir.resolve("from-with-a-long-path-like-a-copy-mount-of-a-pool/"
                 + ".csi-snapshots/gcs-snapshot-with-a-long-name/data"));
-        Files.writeString(from.resolve("first"), "linked");
+        Files.writeString(Files.createDirectory(from.resolve("dir")).resolve("first"), "linked");
         for (int i = 0; i < 1000; i++) {
-            Files.createLink(from.resolve("a-link-with-a-name-of-some-length-" + i), from.resolve("first"));
+            Files.createLink(from.resolve("a-link-with-a-name-of-some-length-" + i), from.resolve("dir/first"));
+        }
+        for (int i = 0; i < 20; i++) {
+            Files.writeString(Files.createDirectory(from.resolve("d" + i)).resolve("f"), "file " + i);
         }
         Path root = Files.createDirectory(dir.resolve("root"));
 
-        assertThat(tree.copyEntries(from.toString(), root.toString()).succeeded()).isTrue();
+        assertThat(tree.copyEntries(from.toString(), root.toString(), launcher).succeeded()).isTrue();
 
-        assertThat(tree.names(root.toString())).hasSize(1001);
+        assertThat(tree.names(root.toString())).hasSize(1021);
         assertThat(Files.getAttribute(root.resolve("a-link-with-a-name-of-some-length-999"), "unix:nlink"))
                 .isEqualTo(1001);
+        assertThat(Files.getAttribute(root.resolve("dir/first"), "unix:ino"))
+                .isEqualTo(Files.getAttribute(root.resolve("a-link-with-a-name-of-some-length-0"), "unix:ino"));
+        assertThat(Files.readString(root.resolve("d19/f"))).isEqualTo("file 19");
+        assertThat(launched).hasValue(PeerTree.STREAMS);
     }
 
     @Test
-    void aCopyKeepsHolesAndAttributesAndIsMeasuredByWhatItTakesOnDisk() throws Exception {
+    void namesWithNewlinesDashesAndBytesThatAreNotUtf8AreCopiedAsTheyAre() throws Exception {
+        Path from = Files.createDirectory(dir.resolve("from"));
+        Files.writeString(from.resolve("a\nnewline"), "n");
+        Files.writeString(from.resolve("-dash"), "d");
+        Files.writeString(from.resolve("sp ace"), "s");
+        Path root = Files.createDirectory(dir.resolve("root"));
+
+        assertThat(tree.copyEntries(from.toString(), root.toString(), launcher).succeeded()).isTrue();
+        assertThat(tree.names(root.toString())).isNotEmpty();
+        assertThat(Files.readString(root.resolve("a\nnewline"))).isEqualTo("n");
+        assertThat(Files.readString(root.resolve("-dash"))).isEqualTo("d");
+        assertThat(Files.readString(root.resolve("sp ace"))).isEqualTo("s");
+
+        // xargs reads the name's bytes from a file, so no Java string has to hold them.
+        Path list = dir.resolve("names");
+        byte[] path = (from + "/latin-").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(path, path.length + 2);
+        bytes[path.length] = (byte) 0xe9;
+        Files.write(list, bytes);
+        new LocalCommandRunner().run(List.of("xargs", "-0", "-a", list.toString(), "mkdir", "--"),
+                Duration.ofSeconds(30)).requireSuccess("making a name that is not UTF-8");
+        Path other = Files.createDirectory(dir.resolve("other"));
+        launched.set(0);
+
+        assertThat(tree.copyEntries(from.toString(), other.toString(), launcher).succeeded()).isTrue();
+
+        assertThat(launched).as("find hands the names over").hasValue(0);
+        try (Stream<Path> copied = Files.list(other)) {
+            assertThat(copied).hasSize(4);
+        }
+    }
+
+    @Test
+    void entriesHoldingLinksToOneFileFormOneGroupAndGroupsAreDealtLargestFirstToTheLeastLoadedProgram() {
+        List<String> names = List.of("a", "b", "c", "d", "e", "f");
+
+        List<List<String>> groups = PeerTree.groups(names, List.of(Set.of("b", "e"), new java.util.LinkedHashSet<>(
+                List.of("e", "f"))));
+
+        assertThat(groups).containsExactly(List.of("a"), List.of("b", "e", "f"), List.of("c"), List.of("d"));
+        assertThat(PeerTree.deal(groups, 2, 1000, 5)).containsExactly(
+                List.of(List.of("b", "e", "f")), List.of(List.of("a", "c", "d")));
+        assertThat(PeerTree.deal(List.of(List.of("x")), 4, 1000, 5)).as("programs without a name are left out")
+                .containsExactly(List.of(List.of("x")));
+        assertThat(PeerTree.deal(List.of(), 4, 1000, 5)).isEmpty();
+    }
+
+    @Test
+    void aProgramsNamesArePackedIntoRunsOfTheBudgetAndAGroupIsSplitOnlyWhenItAloneIsOverIt() {
+        // Each name costs 4 (prefix) + 1 + 1 (NUL) = 6 bytes; a run may hold 3.
+        List<List<String>> groups = List.of(List.of("a", "b"), List.of("c", "d"), List.of("e"));
+
+        assertThat(PeerTree.deal(groups, 1, 18, 4)).containsExactly(List.of(List.of("a", "b"), List.of("c", "d",
+                "e")));
+        assertThat(PeerTree.deal(List.of(List.of("a", "b", "c", "d", "e")), 1, 18, 4)).containsExactly(
+                List.of(List.of("a", "b", "c"), List.of("d", "e")));
+    }
+
+    @Test
+    void aCopyKeepsHolesAndAttributesButNotTheSourceRootsOwnAttributesAndIsMeasuredByWhatItTakesOnDisk()
+            throws Exception {
         Path from = Files.createDirectory(dir.resolve("from"));
         try (var file = java.nio.channels.FileChannel.open(from.resolve("sparse"),
                 java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
@@ -72,9 +160,9 @@ class PeerTreeTest {
         }
         tree.setAttribute(from.resolve("sparse").toString(), "user.kept", "yes");
         tree.setAttribute(from.toString(), "user.csi.claim", "v=1;request=r");
+        tree.makeDirectories(dir.resolve("to").toString());
 
-        assertThat(tree.copy(from.toString(), dir.resolve("to").toString()).succeeded()).isTrue();
-        SnapshotCopy.forgetRecords(tree, dir.resolve("to").toString());
+        assertThat(tree.copyEntries(from.toString(), dir.resolve("to").toString(), launcher).succeeded()).isTrue();
 
         assertThat(tree.attribute(dir.resolve("to/sparse").toString(), "user.kept")).contains("yes");
         assertThat(tree.attribute(dir.resolve("to").toString(), "user.csi.claim")).isEmpty();

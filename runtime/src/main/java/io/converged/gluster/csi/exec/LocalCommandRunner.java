@@ -63,8 +63,10 @@ public final class LocalCommandRunner implements CommandRunner {
                 throw new CommandTimeoutException(String.join(" ", argv) + " did not finish within "
                         + timeout.toMillis() + " ms and was killed");
             }
-            return new CommandResult(argv, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), Duration.ofNanos(System.nanoTime() - start));
+            // Bytes that are not UTF-8 (a file's name can hold any) read as U+FFFD, as over pods/exec.
+            return new CommandResult(argv, process.exitValue(), new String(Files.readAllBytes(out),
+                    StandardCharsets.UTF_8), new String(Files.readAllBytes(err), StandardCharsets.UTF_8),
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandException("interrupted while running " + argv.get(0), e);
