@@ -18,9 +18,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,16 +46,9 @@ class PeerAutoReplaceIT {
     @TempDir
     static Path dir;
 
-    /** Set when a test fails: the peers' logs are kept then. */
     @RegisterExtension
-    static final TestWatcher FAILURES = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final FailureLogs LOGS = new FailureLogs(POOL, () -> dir);
 
-    private static volatile boolean failed;
     private static PeerMoves moves;
     private static URI metrics;
     private static String[] autoFlags;
@@ -78,7 +69,7 @@ class PeerAutoReplaceIT {
     @AfterAll
     static void stop() throws Exception {
         if (moves != null) {
-            moves.close("peer-auto-replace-it", failed);
+            moves.close("peer-auto-replace-it");
         }
     }
 

@@ -122,10 +122,9 @@ final class PeerMoves {
 
     /**
      * Unmounts, stops the controller, and keeps the controller's and the FUSE clients' logs in
-     * {@code target/KEPT} for a run that needs reading; after a failure the peers' logs too (glusterd,
-     * bricks, self-heal and quota daemons).
+     * {@code target/KEPT} for a run that needs reading (a failed test's peer logs are {@link FailureLogs}').
      */
-    void close(String kept, boolean failed) throws Exception {
+    void close(String kept) throws Exception {
         for (Mounted m : mounted.values()) {
             new ProcessBuilder("umount", m.target().toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
         }
@@ -134,24 +133,6 @@ final class PeerMoves {
         try (Stream<Path> logs = Files.list(dir)) {
             for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
                 Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        if (failed) {
-            for (LocalGlusterPool.Peer peer : pool.peers()) {
-                copyTree(peer.logDir(), keep.resolve("peer-" + peer.index()));
-            }
-        }
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Path copy = to.resolve(from.relativize(file).toString());
-                Files.createDirectories(copy.getParent());
-                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

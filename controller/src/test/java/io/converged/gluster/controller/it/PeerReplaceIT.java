@@ -18,9 +18,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,16 +43,9 @@ class PeerReplaceIT {
     @TempDir
     static Path dir;
 
-    /** Set when a test fails: the peers' logs are kept then. */
     @RegisterExtension
-    static final TestWatcher FAILURES = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            failed = true;
-        }
-    };
+    static final FailureLogs LOGS = new FailureLogs(POOL, () -> dir);
 
-    private static volatile boolean failed;
     private static PeerMoves moves;
     private static int lost;
 
@@ -67,7 +58,7 @@ class PeerReplaceIT {
     @AfterAll
     static void stop() throws Exception {
         if (moves != null) {
-            moves.close("peer-replace-it", failed);
+            moves.close("peer-replace-it");
         }
     }
 
