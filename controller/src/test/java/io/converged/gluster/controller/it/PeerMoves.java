@@ -206,7 +206,33 @@ final class PeerMoves {
             }
             Thread.sleep(500);
         }
-        throw new AssertionError("volume " + volume + " not healed within " + HEAL_LIMIT + ": " + heal);
+        throw new AssertionError("volume " + volume + " not healed within " + HEAL_LIMIT + ": " + heal + "\n"
+                + glusterdViews());
+    }
+
+    /**
+     * What each peer's glusterd holds of the pool, for a move whose brick no glusterd started (RELIABILITY.md,
+     * finding 8): its own UUID and every file of its {@code peers/} directory (each known peer's UUID, state
+     * and host names).
+     */
+    String glusterdViews() {
+        StringBuilder text = new StringBuilder("what each glusterd knows of its peers:");
+        for (LocalGlusterPool.Peer peer : pool.peers()) {
+            text.append("\npeer ").append(peer.index());
+            try {
+                text.append(" (").append(pool.uuid(peer.index())).append(")");
+                Path peers = peer.workingDir().resolve("peers");
+                try (Stream<Path> files = Files.list(peers)) {
+                    for (Path file : files.sorted().toList()) {
+                        text.append("\n  ").append(file.getFileName()).append(": ")
+                                .append(String.join("; ", Files.readAllLines(file)));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                text.append(": cannot read: ").append(e);
+            }
+        }
+        return text.toString();
     }
 
     // ------------------------------------------------------------------ the checks
