@@ -37,6 +37,20 @@ final class PeerTree {
      * as making it; everything else is bounded by the runner's timeout.
      */
     static final Duration COPY_TIMEOUT = Duration.ofHours(24);
+    /** Copy programs that run side by side in one copy. */
+    static final int STREAMS = 4;
+    /** The bytes of names ({@code ./NAME}, each with its NUL) one run of a copy program is given at most. */
+    static final int RUN_BYTES = 96 * 1024;
+    /** What a byte that is not UTF-8 reads as. */
+    private static final char UNREADABLE = '\uFFFD';
+    /** How this JVM turns a program's arguments into bytes (a locale that is not UTF-8 cannot pass every name). */
+    private static final Charset ARGUMENTS = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+
+    /** Starts a copy program in the background. */
+    @FunctionalInterface
+    interface Launcher {
+        Future<CommandResult> launch(Callable<CommandResult> program);
+    }
 
     private final CommandRunner runner;
     private final Duration timeout;
@@ -136,9 +150,9 @@ final class PeerTree {
      * Entries that hold hard links to one file are copied by one program, in one run unless they are more
      * than a run's {@value #RUN_BYTES} bytes of names ({@code cp} keeps only the hard links among what one
      * run copies). A name that is not UTF-8 (or that this JVM's locale cannot pass as an argument) makes it
-     * one program that {@code find -execdir} hands the entries
-     * (as many runs as 128 KiB of arguments need). Returns the first failed run's result, else a success; the
-     * caller decides what a failure means.
+     * one program that {@code find -execdir} hands the entries (as many runs as 128 KiB of arguments
+     * need). Finding the hard links is one walk of the tree's metadata. Returns the first failed run's
+     * result, else a success; the caller decides what a failure means.
      */
     CommandResult copyEntries(String from, String to, Launcher launcher) throws CsiException {
         long start = System.nanoTime();
@@ -185,21 +199,6 @@ final class PeerTree {
         }
         return failed != null ? failed : new CommandResult(List.of("cp", "-a", "--sparse=always", "-t", to, "--",
                 from + "/*"), 0, "", "", Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    /** What a byte that is not UTF-8 reads as. */
-    private static final char UNREADABLE = '\uFFFD';
-    /** How this JVM turns a program's arguments into bytes (a locale that is not UTF-8 cannot pass every name). */
-    private static final Charset ARGUMENTS = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-    /** Copy programs that run side by side in one copy. */
-    static final int STREAMS = 4;
-    /** The bytes of names ({@code ./NAME}, each with its NUL) one run of a copy program is given at most. */
-    static final int RUN_BYTES = 96 * 1024;
-
-    /** Starts a copy program in the background. */
-    @FunctionalInterface
-    interface Launcher {
-        Future<CommandResult> launch(Callable<CommandResult> program);
     }
 
     /** A name read from a command that goes back into a command's arguments as the same bytes. */
