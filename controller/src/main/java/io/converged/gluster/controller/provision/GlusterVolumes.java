@@ -41,6 +41,11 @@ public final class GlusterVolumes implements VolumeBackend {
     }
 
     @Override
+    public ProvisionedVolume createToFill(VolumeRequest request) throws CsiException {
+        return creator.createToFill(request);
+    }
+
+    @Override
     public void delete(String volumeId) throws CsiException {
         remover.delete(volumeId);
     }
@@ -139,7 +144,9 @@ public final class GlusterVolumes implements VolumeBackend {
         List<Peer> peers = trusted.peers();
         List<String> suspects = new ArrayList<>();
         for (VolumeInfo info : trusted.allVolumes(peers)) {
-            if (!VolumeMetadata.dedicated(info.options()) || !info.started()) {
+            // A volume being filled has no limit yet, on purpose (VolumeMetadata.FILLING).
+            if (!VolumeMetadata.dedicated(info.options()) || !info.started()
+                    || VolumeMetadata.filling(info.options())) {
                 continue;
             }
             if (quotaProblem(info, trusted.onAnyPeer(peers, cli -> quotaOf(cli, info))).isPresent()) {
@@ -153,7 +160,8 @@ public final class GlusterVolumes implements VolumeBackend {
     public Optional<String> repairQuota(String volumeId) throws CsiException {
         List<Peer> peers = trusted.peers();
         Optional<VolumeInfo> found = trusted.volume(peers, volumeId).value()
-                .filter(i -> VolumeMetadata.dedicated(i.options()) && i.started());
+                .filter(i -> VolumeMetadata.dedicated(i.options()) && i.started()
+                        && !VolumeMetadata.filling(i.options()));
         if (found.isEmpty()) {
             return Optional.empty();
         }

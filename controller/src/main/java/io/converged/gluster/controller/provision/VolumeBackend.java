@@ -22,8 +22,8 @@ public interface VolumeBackend {
     /**
      * Creates the volume as {@link #create} does, for a copy to fill before CreateVolume answers it (a
      * restore or a clone); {@link #create} of the same request, once the copy is done, finishes it. A layout
-     * may hold back the quota limit meanwhile (gluster checks a limit on every write of the copy): a shared
-     * pool's claim does. By default this is {@link #create}.
+     * may hold back the quota limit meanwhile (gluster checks a limit on every write of the copy); both of
+     * this driver's do. By default this is {@link #create}.
      */
     default ProvisionedVolume createToFill(VolumeRequest request) throws CsiException {
         return create(request);

@@ -62,18 +62,47 @@ public final class VolumeCreator {
 
     /** Creates the dedicated volume of a claim, or returns it when it already exists as asked. */
     public ProvisionedVolume create(VolumeRequest request) throws CsiException {
+        return create(request, false);
+    }
+
+    /**
+     * Creates the dedicated volume of a claim that a copy fills before CreateVolume answers it: recorded as
+     * filling ({@code user.csi.filling}), without its limit (gluster checks a limit on every write of the
+     * copy); {@link #create} of the same request, once the copy is done, sets the limit and records it filled.
+     * A volume already made answers as create does, except that one still filling stays without its limit.
+     */
+    public ProvisionedVolume createToFill(VolumeRequest request) throws CsiException {
+        return create(request, true);
+    }
+
+    private ProvisionedVolume create(VolumeRequest request, boolean toFill) throws CsiException {
         StorageClassParameters p = request.parameters();
         Map<String, String> metadata = new LinkedHashMap<>();
-        Blueprint blueprint = new Blueprint(request.volumeName(), p, metadata,
-                OptionalLong.of(request.capacityBytes()), false);
-        Found found = find(blueprint);
+        OptionalLong limit = OptionalLong.of(request.capacityBytes());
+        Found found = find(new Blueprint(request.volumeName(), p, metadata, limit, false));
         if (found.existing().isPresent()) {
             VolumeInfo info = found.existing().get();
             adoptDedicated(info, request);
-            finish(found.cli(), blueprint, info);
+            boolean filling = VolumeMetadata.filling(info.options());
+            finish(found.cli(), new Blueprint(request.volumeName(), p, metadata,
+                    filling && toFill ? OptionalLong.empty() : limit, false), info);
+            if (filling && !toFill) {
+                try {
+                    found.cli().setOptions(info.name(), VolumeMetadata.recordFilling(false));
+                } catch (GlusterException e) {
+                    throw CsiException.during("finishing volume " + info.name(), e);
+                }
+                LOG.info("volume " + info.name() + " is filled and has its limit of " + request.capacityBytes()
+                        + " bytes");
+            }
             return ProvisionedVolume.of(info);
         }
+        Blueprint blueprint = new Blueprint(request.volumeName(), p, metadata, toFill ? OptionalLong.empty() : limit,
+                false);
         List<Peer> chosen = place(found.peers(), p, request.capacityBytes(), TrustedPool.await(found.candidates()));
+        if (toFill) {
+            metadata.putAll(VolumeMetadata.recordFilling(true));
+        }
         if (!p.allocatesGid()) {
             metadata.putAll(VolumeMetadata.forNewVolume(request, OptionalInt.empty()));
             build(blueprint, found.peers(), chosen, OptionalInt.empty());

@@ -35,6 +35,11 @@ public final class VolumeMetadata {
     /** {@code pool} on a shared pool's volume; absent on a dedicated volume. */
     static final String LAYOUT = "user.csi.layout";
     static final String POOL_LAYOUT = "pool";
+    /**
+     * {@code yes} while a copy fills a dedicated volume before CreateVolume answers it (a restore or a clone):
+     * it has no quota limit until then, since gluster checks a limit on every write. {@code no} afterwards.
+     */
+    static final String FILLING = "user.csi.filling";
 
     private VolumeMetadata() {
     }
@@ -188,6 +193,16 @@ public final class VolumeMetadata {
     }
 
     /** The option that records the enforcement, for a volume that does not record it yet. */
+    /** The volume is being filled, without its limit yet (see {@link #FILLING}). */
+    public static boolean filling(Map<String, String> options) {
+        return "yes".equals(options.get(FILLING));
+    }
+
+    /** The option that records a volume as being filled, or as filled. */
+    static Map<String, String> recordFilling(boolean filling) {
+        return Map.of(FILLING, filling ? "yes" : "no");
+    }
+
     public static Map<String, String> recordEnforcement(QuotaEnforcement enforcement) {
         return Map.of(QUOTA_ENFORCEMENT, enforcement.value());
     }

@@ -14,7 +14,7 @@ import java.util.logging.Logger;
 
 /**
  * Volumes made from a snapshot or from another volume (a clone), in either layout: the volume is made as
- * any other (dedicated or a claim of a pool; a claim without its limit until it is full, see
+ * any other (dedicated or a claim of a pool; without its limit until it is full, see
  * {@link VolumeBackend#createToFill}), then filled in the background ({@link RestoreCopy}), and
  * CreateVolume answers ABORTED, with how far the copy is, until it is full (then it is finished, with its
  * limit): ABORTED is an operation

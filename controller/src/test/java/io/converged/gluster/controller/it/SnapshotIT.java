@@ -242,10 +242,22 @@ class SnapshotIT {
 
         CreateVolumeRequest restore = dedicated("pvc-restored", SIZE).setVolumeContentSource(
                 fromSnapshot(taken.getSnapshotId())).build();
+        GATE.holdAt(Step.RESTORE_COPYING);
         StatusRuntimeException pending = org.assertj.core.api.Assertions.catchThrowableOfType(
                 StatusRuntimeException.class, () -> call().createVolume(restore));
         assertThat(pending.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+        GATE.awaitReached();
+        assertThat(gluster.volumeInfo("gcs-pvc-restored").orElseThrow().options())
+                .containsEntry("user.csi.filling", "yes");
+        assertThat(gluster.quotaList("gcs-pvc-restored", "/").flatMap(l -> l.hardLimitBytes().isPresent()
+                ? Optional.of(l.hardLimitBytes().getAsLong()) : Optional.empty()))
+                .as("a volume being filled has no limit yet").isEmpty();
+        GATE.release();
         Volume restored = awaitFilled(restore);
+        assertThat(gluster.quotaList("gcs-pvc-restored", "/").orElseThrow().hardLimitBytes())
+                .as("the filled volume's limit").hasValue(SIZE);
+        assertThat(gluster.volumeInfo("gcs-pvc-restored").orElseThrow().options())
+                .containsEntry("user.csi.filling", "no");
         assertThat(restored.getContentSource()).isEqualTo(restore.getVolumeContentSource());
         assertThat(restored.getVolumeContextMap()).doesNotContainKey("pool");
         Path restoredFiles = mounts.mount(restored);

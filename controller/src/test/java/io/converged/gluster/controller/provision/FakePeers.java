@@ -442,6 +442,11 @@ final class FakePeers implements PeerSource {
                 switch (args.get(3)) {
                     case "enable" -> volume.quota(true);
                     case "soft-timeout", "hard-timeout" -> volume.option("features." + args.get(3), args.get(4));
+                    case "limit-usage" -> {
+                        if (args.get(4).equals("/")) {
+                            volume.limit(Long.parseLong(args.get(5)));
+                        }
+                    }
                     default -> {
                     }
                 }

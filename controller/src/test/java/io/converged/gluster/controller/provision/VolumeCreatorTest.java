@@ -333,6 +333,31 @@ class VolumeCreatorTest {
         assertThat(failure).hasMessageContaining("Permission denied");
     }
 
+    @Test
+    void aVolumeToFillIsRecordedFillingWithoutALimitUntilCreateFindsItFullAndLimitsIt() throws Exception {
+        peers.keepsWhatItBuilds();
+        String setFilling = SET.replace("volume set " + VOLUME + " ", "volume set " + VOLUME
+                + " user.csi.filling yes ");
+
+        ProvisionedVolume made = creator().createToFill(request());
+
+        assertThat(peers.writes()).containsExactly(carve(1), carve(2), carve(3), CREATE, setFilling, START, QUOTA);
+        assertThat(made.capacityBytes()).isEqualTo(BYTES);
+        int mark = peers.writes().size();
+        creator().createToFill(request());
+        assertThat(peers.writes()).as("asked again while it fills").hasSize(mark);
+
+        ProvisionedVolume full = creator().create(request());
+
+        assertThat(peers.writes().subList(mark, peers.writes().size())).containsExactly(LIMIT,
+                onFirstPeer("volume set " + VOLUME + " user.csi.filling no"));
+        assertThat(full.id()).isEqualTo(VOLUME);
+        mark = peers.writes().size();
+        creator().create(request());
+        creator().createToFill(request());
+        assertThat(peers.writes()).as("an ordinary volume, limited").hasSize(mark);
+    }
+
     // ---------------------------------------------------------------- adoption
 
     @Test
