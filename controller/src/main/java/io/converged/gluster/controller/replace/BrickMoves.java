@@ -14,7 +14,6 @@ import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.VolumeMetadata;
 import io.converged.gluster.controller.replace.PoolView.Member;
 import io.converged.gluster.csi.exec.CommandException;
-import io.converged.gluster.csi.exec.CommandResult;
 import io.converged.gluster.csi.runtime.CsiException;
 import io.converged.gluster.csi.runtime.VolumeLocks;
 import io.grpc.Status;
@@ -40,7 +39,6 @@ import java.util.logging.Logger;
  */
 public final class BrickMoves {
     private static final Logger LOG = Logger.getLogger(BrickMoves.class.getName());
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
 
     private final TrustedPool trusted;
     private final BrickCarver carver;
@@ -267,25 +265,27 @@ public final class BrickMoves {
     // ---------------------------------------------------------------- the steps of a move
 
     /**
-     * Carves the new brick. A volume directory already there is reused when its brick is empty (an
-     * interrupted move's carve); one with data is an old brick of this volume from a time the peer
-     * held one, and is moved aside first (never deleted), so the new brick starts empty.
+     * Carves the new brick. A volume directory already there whose brick is unused (an interrupted or
+     * failed move's carve: empty, or holding only the empty {@code .glusterfs} that gluster's check of a
+     * new brick leaves even when {@code replace-brick} then fails) is removed and carved afresh, so no mark
+     * that check left stays on it. One with data is an old brick of this volume from a time the peer held
+     * one, and is moved aside first (never deleted), so the new brick starts empty.
      */
     private void carve(Peer target, VolumeInfo info) throws CommandException {
         String volume = info.name();
         String root = target.pathOnPeer(VolumeMetadata.brickRoot(info.options()));
-        boolean existed = carver.carve(target.runner(), root, volume, VolumeMetadata.gid(info.options()));
-        if (existed && !emptyBrick(target, BrickCarver.brickDir(root, volume))) {
+        if (!carver.carve(target.runner(), root, volume, VolumeMetadata.gid(info.options()))) {
+            return;
+        }
+        if (carver.removeIfUnused(target.runner(), root, volume)) {
+            LOG.info("removed an unused brick of " + volume + " that an earlier move carved on " + target.name()
+                    + "; carving it afresh");
+        } else {
             String aside = carver.archive(target.runner(), BrickCarver.brickDir(root, volume), volume);
             LOG.warning("peer " + target.name() + " held an old brick directory of volume " + volume
                     + " that is not part of it now; moved it aside to " + aside + " and carved a new one");
-            carver.carve(target.runner(), root, volume, VolumeMetadata.gid(info.options()));
         }
-    }
-
-    private static boolean emptyBrick(Peer peer, String brick) throws CommandException {
-        CommandResult found = peer.runner().run(List.of("find", brick, "-maxdepth", "0", "-empty"), COMMAND_TIMEOUT);
-        return found.succeeded() && !found.stdout().isBlank();
+        carver.carve(target.runner(), root, volume, VolumeMetadata.gid(info.options()));
     }
 
     /**
