@@ -144,6 +144,12 @@ final class PeerMoves {
      * the heal to 0 before the next. Returns a line of figures per volume.
      */
     List<String> moveAll(String from, Optional<String> to, boolean drain) throws Exception {
+        return moveAll(from, to, drain, Map.of());
+    }
+
+    /** The same, with the target of some volumes given (volume → peer address) instead of placement's. */
+    List<String> moveAll(String from, Optional<String> to, boolean drain, Map<String, String> targets)
+            throws Exception {
         PlanMovesRequest ask = PlanMovesRequest.newBuilder().setPeer(from).setTo(to.orElse("")).setDrain(drain).build();
         PlanMovesResponse plan = admin().planMoves(ask);
         // A peer just probed back in may answer volume status before it knows the others' bricks are up; the
@@ -159,7 +165,7 @@ final class PeerMoves {
         List<String> figures = new ArrayList<>();
         for (Move planned : plan.getMovesList()) {
             MoveBrickResponse moved = move(MoveBrickRequest.newBuilder().setVolume(planned.getVolume()).setPeer(from)
-                    .setTo(to.orElse("")).setDrain(drain).build());
+                    .setTo(targets.getOrDefault(planned.getVolume(), to.orElse(""))).setDrain(drain).build());
             assertThat(moved.getMove().getState()).isEqualTo(Move.State.MOVED);
             double healed = awaitHealed(planned.getVolume());
             figures.add(String.format(who + " figures: %s moved to %s in %.1f s, healed %.1f s after",
