@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * back with its checksum, heal ends at 0, {@code df} shows each size, each mount keeps its FUSE client, a
  * reader of every mount never fails, and the counters of {@code /metrics} match.
  *
- * <p>A pool of its own: on the pool that {@link PeerReplaceIT} has replaced and drained, a brick moved
- * onto a peer next to one just detached and probed back in was started by no glusterd (every peer's
- * address is local on one machine; RELIABILITY.md, finding 8), which real nodes do not share. The quotad
- * peer is never lost here, for the reason {@link PeerReplaceIT} gives.
+ * <p>A pool of its own: on the pool that {@link PeerReplaceIT} has replaced and drained, a replica-2
+ * brick moved onto a peer that had rejoined was started by no glusterd, which GlusterFS 10.3 does
+ * without the driver too (RELIABILITY.md, finding 8); this test is about the automatic mode, so no peer
+ * rejoins here. The quotad peer is never lost here, for the reason {@link PeerReplaceIT} gives.
  */
 class PeerAutoReplaceIT {
     @RegisterExtension
