@@ -326,8 +326,11 @@ class VolumeHealthIT {
                 () -> metricOr("gluster_csi_volume_bricks_online", "gluster_volume=\"" + v + "\"", -1), n -> n == 3);
         assertThat(metric("gluster_csi_volume_heal_pending_entries", "gluster_volume=\"" + v + "\"")).hasValue(0);
         assertThat(metric("gluster_csi_peer_connected", "peer=\"127.1.9.3\"")).hasValue(1);
-        assertThat(metric("gluster_csi_volume_quota_limit_bytes", "volume=\"" + claim.getVolumeId() + "\""))
-                .hasValue(32 * MIB);
+        // The claim's limit, read back from a brick when it was made, reaches gluster's quota list (which the
+        // background round reads) a little later: CI once scraped the round before it.
+        await("the claim's limit on /metrics", Duration.ofSeconds(30), () -> metricOr(
+                "gluster_csi_volume_quota_limit_bytes", "volume=\"" + claim.getVolumeId() + "\"", -1),
+                bytes -> bytes == 32 * MIB);
     }
 
     @Test
