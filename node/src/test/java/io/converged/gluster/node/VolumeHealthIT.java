@@ -462,9 +462,9 @@ class VolumeHealthIT {
     void aLimitRemovedByHandIsSetAgainByThePeriodicCheckLoggedAndCounted() throws Exception {
         String v = glusterVolume(dedicated);
         double before = metricOr("gluster_csi_quota_repairs_total", "", 0);
-        assertThat(POOL.pool().gluster(1, "volume", "quota", v, "remove", "/").succeeded()).isTrue();
-        assertThat(POOL.pool().gluster(1, "volume", "quota", POOL_NAME, "remove",
-                "/" + claim.getVolumeContextMap().get("directory")).succeeded()).isTrue();
+        // Asked again while another transaction (the controller's background reads) holds the volume's lock.
+        glusterChange("volume", "quota", v, "remove", "/");
+        glusterChange("volume", "quota", POOL_NAME, "remove", "/" + claim.getVolumeContextMap().get("directory"));
 
         await("both limits back", Duration.ofSeconds(60), () -> List.of(
                 POOL.pool().gluster(1, "volume", "quota", v, "list", "/").stdout(),
