@@ -2,7 +2,6 @@ package io.converged.gluster.controller.provision;
 
 import io.converged.gluster.controller.gluster.GlusterCli;
 import io.converged.gluster.controller.gluster.GlusterException;
-import io.converged.gluster.controller.gluster.QuotaLimit;
 import io.converged.gluster.controller.gluster.VolumeInfo;
 import io.converged.gluster.controller.gluster.VolumeLayout;
 import io.converged.gluster.controller.peer.Peer;
@@ -10,12 +9,10 @@ import io.converged.gluster.controller.placement.Candidate;
 import io.converged.gluster.controller.placement.Placement;
 import io.converged.gluster.controller.placement.PlacementException;
 import io.converged.gluster.csi.runtime.CsiException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -34,9 +31,6 @@ import java.util.logging.Logger;
 public final class VolumeCreator {
     private static final Logger LOG = Logger.getLogger(VolumeCreator.class.getName());
     static final String ROOT = "/";
-    /** How many times a volume start whose commit failed on a peer is asked, and the pause between. */
-    static final int START_ATTEMPTS = 3;
-    private static final Duration START_RETRY_PAUSE = Duration.ofMillis(500);
 
     private final TrustedPool trusted;
     private final BrickCarver carver;
@@ -45,6 +39,7 @@ public final class VolumeCreator {
     /** GIDs are chosen by looking at the volumes that exist: one choice (until recorded) at a time. */
     private final Lock gids;
     private final CreateUndo undo;
+    private final VolumeFinish finishing;
 
     /**
      * @param remover removes a volume a crash left without metadata, and unused carves
@@ -58,6 +53,7 @@ public final class VolumeCreator {
         this.listener = listener;
         this.gids = gids;
         this.undo = new CreateUndo(trusted, carver);
+        this.finishing = new VolumeFinish(listener);
     }
 
     /** Creates the dedicated volume of a claim, or returns it when it already exists as asked. */
@@ -84,8 +80,8 @@ public final class VolumeCreator {
             VolumeInfo info = found.existing().get();
             adoptDedicated(info, request);
             boolean filling = VolumeMetadata.filling(info.options());
-            finish(found.cli(), new Blueprint(request.volumeName(), p, metadata,
-                    filling && toFill ? OptionalLong.empty() : limit, false), info);
+            finishing.finish(found.cli(), request.volumeName(), filling && toFill ? OptionalLong.empty() : limit,
+                    info);
             if (filling && !toFill) {
                 try {
                     found.cli().setOptions(info.name(), VolumeMetadata.recordFilling(false));
@@ -141,7 +137,7 @@ public final class VolumeCreator {
                 throw CsiException.invalidArgument("the StorageClass does not agree with shared pool " + name
                         + ": " + String.join("; ", differences));
             }
-            if (finish(found.cli(), blueprint, info)) {
+            if (finishing.finish(found.cli(), name, blueprint.rootLimit(), info)) {
                 return trusted.ownPool(found.peers(), name);
             }
             return info;
@@ -253,7 +249,7 @@ public final class VolumeCreator {
             gid.ifPresent(g -> options.put("storage.owner-gid", Integer.toString(g)));
             cli.setOptions(name, options);
             listener.completed(Step.METADATA_SET, name);
-            finish(cli, blueprint, null);
+            finishing.finish(cli, name, blueprint.rootLimit(), null);
             LOG.info("created " + (blueprint.pool() ? "shared pool " : "volume ") + name + " (replica "
                     + p.replica() + (p.arbiter() ? " arbiter 1" : "") + blueprint.rootLimit().stream()
                     .mapToObj(bytes -> ", " + bytes + " bytes").findFirst().orElse("") + ") on " + bricks);
@@ -272,90 +268,6 @@ public final class VolumeCreator {
         return pool.started() && "on".equals(options.get("features.quota"))
                 && options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)
                 && VolumeMetadata.quotaEnforcement(options).setOn(options);
-    }
-
-    /**
-     * Starts the volume. A start whose commit failed on a peer is asked again, up to {@link #START_ATTEMPTS}
-     * times: two volume starts running at once on one glusterd can hand the same port to two bricks (GlusterFS
-     * 10.3, seen in bursts of concurrent creates: 2 starts of 120), and the brick that loses cannot listen; the
-     * next start gives it another port. A start that finds the volume started somewhere (a peer whose commit
-     * failed, or a glusterd back from a restart, has it stopped) is forced, which starts only the bricks that
-     * do not run, and the pool agrees again.
-     */
-    private static void start(GlusterCli cli, String name) throws GlusterException {
-        for (int attempt = 1;; attempt++) {
-            try {
-                cli.startVolume(name, false);
-                return;
-            } catch (GlusterException e) {
-                if (e.is(GlusterException.Kind.ALREADY_STARTED)) {
-                    cli.startVolume(name, true);
-                    return;
-                }
-                if (attempt >= START_ATTEMPTS || !e.getMessage().toLowerCase(Locale.ROOT).contains("commit failed")) {
-                    throw e;
-                }
-                LOG.warning("volume " + name + ": start failed on a peer (" + e.getMessage() + "), asking again");
-                try {
-                    Thread.sleep(START_RETRY_PAUSE.toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * Start, enable quota, the quota timeouts of the volume's enforcement (recorded on a volume made
-     * before it was), then limit the root of a dedicated volume and see that gluster shows the limit:
-     * each only when the volume does not show it done yet, so a retry finishes the job.
-     *
-     * @param existing the volume as found, or null for one this call just created
-     * @return true when anything was done
-     */
-    private boolean finish(GlusterCli cli, Blueprint blueprint, VolumeInfo existing) throws CsiException {
-        String name = blueprint.name();
-        Map<String, String> options = existing == null ? Map.of() : existing.options();
-        boolean quotaOn = "on".equals(options.get("features.quota"));
-        boolean changed = false;
-        try {
-            if (existing == null || !existing.started()) {
-                start(cli, name);
-                changed = true;
-            }
-            listener.completed(Step.STARTED, name);
-            if (!quotaOn) {
-                cli.quotaEnable(name);
-                changed = true;
-            }
-            listener.completed(Step.QUOTA_ENABLED, name);
-            if (existing != null && (!options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)
-                    || !VolumeMetadata.quotaEnforcement(options).setOn(options))) {
-                QuotaEnforcement enforcement = VolumeMetadata.quotaEnforcement(options);
-                cli.quotaTimeouts(name, enforcement.softSeconds(), enforcement.hardSeconds());
-                if (!options.containsKey(VolumeMetadata.QUOTA_ENFORCEMENT)) {
-                    cli.setOptions(name, VolumeMetadata.recordEnforcement(enforcement));
-                }
-                LOG.info("volume " + name + ": quota enforcement " + enforcement.value() + " set (soft-timeout "
-                        + enforcement.softSeconds() + ", hard-timeout " + enforcement.hardSeconds() + ")");
-                changed = true;
-            }
-            if (blueprint.rootLimit().isPresent()) {
-                long bytes = blueprint.rootLimit().getAsLong();
-                Optional<QuotaLimit> limit = quotaOn ? cli.quotaList(name, ROOT) : Optional.empty();
-                if (limit.isEmpty() || limit.get().hardLimitBytes().orElse(-1) != bytes) {
-                    cli.setQuotaLimit(name, ROOT, bytes);
-                    changed = true;
-                }
-            }
-            listener.completed(Step.QUOTA_LIMITED, name);
-        } catch (CsiException e) {
-            throw existing == null ? e : CsiException.during("finishing volume " + name, e);
-        } catch (Exception e) {
-            throw CsiException.during("finishing volume " + name, e);
-        }
-        return changed;
     }
 
     /**

@@ -205,7 +205,7 @@ class VolumeCreatorTest {
         CsiException failure = failure(request());
 
         List<String> expected = new ArrayList<>(NEW_VOLUME.subList(0, NEW_VOLUME.indexOf(START)));
-        expected.addAll(Collections.nCopies(VolumeCreator.START_ATTEMPTS, START));
+        expected.addAll(Collections.nCopies(VolumeFinish.START_ATTEMPTS, START));
         expected.addAll(List.of(STOP_FORCE, DELETE, removeBrick(1), removeBrick(2), removeBrick(3)));
         assertThat(peers.writes()).containsExactlyElementsOf(expected);
         assertThat(failure.code()).isEqualTo(Status.Code.UNAVAILABLE);
