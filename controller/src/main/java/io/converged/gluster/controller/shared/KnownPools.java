@@ -7,6 +7,7 @@ import io.converged.gluster.controller.provision.TrustedPool;
 import io.converged.gluster.controller.provision.VolumeCreator;
 import io.converged.gluster.controller.provision.VolumeMetadata;
 import io.converged.gluster.csi.runtime.CsiException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +22,36 @@ import java.util.concurrent.locks.ReentrantLock;
 final class KnownPools {
     /** A pool this process has found: its gluster description and its free bytes as last measured. */
     static final class Pool {
+        /** How old a measurement of a pool's free bytes may be and still let a claim in. */
+        static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);
+
         final VolumeInfo info;
         /** The pool's free bytes as last measured, and when; null before the first measurement. */
-        volatile Measured free;
+        private volatile Measured free;
 
         Pool(VolumeInfo info) {
             this.info = info;
+        }
+
+        /**
+         * The pool's free bytes, for the check that a claim fits: a measurement up to
+         * {@link #FREE_BYTES_MAX_AGE} old answers when the claim fits in it (limits are thin, the check is
+         * a guard against the absurd, and claims made one after another then cost no statfs each, which
+         * through FUSE asks every brick); a claim is refused only on a fresh measurement. The mount is
+         * checked either way: a claim's directory made under a mount that went away would land on the
+         * peer's own disk, out of gluster's sight.
+         */
+        long roomFor(PoolFiles files, long asked) throws CsiException {
+            Measured measured = free;
+            if (measured != null && measured.bytes() >= asked
+                    && System.nanoTime() - measured.at() < FREE_BYTES_MAX_AGE.toNanos()) {
+                files.verify();
+                return measured.bytes();
+            }
+            long at = System.nanoTime();
+            long bytes = files.freeBytes();
+            free = new Measured(bytes, at);
+            return bytes;
         }
     }
 

@@ -1,7 +1,6 @@
 package io.converged.gluster.controller.shared;
 
 import io.converged.gluster.controller.gluster.VolumeInfo;
-import io.converged.gluster.controller.peer.Peer;
 import io.converged.gluster.controller.placement.Placement;
 import io.converged.gluster.controller.provision.Layouts;
 import io.converged.gluster.controller.provision.Gids;
@@ -16,8 +15,6 @@ import io.converged.gluster.controller.provision.VolumeNames.ClaimId;
 import io.converged.gluster.controller.provision.VolumeRequest;
 import io.converged.gluster.csi.runtime.CsiException;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +45,6 @@ public final class PoolClaims implements VolumeBackend {
     static final String TRASH = ".csi-trash";
     /** The name archived claims are kept under ({@code .csi-archive.NAME.STAMP}, the time of their deletion). */
     static final String ARCHIVE = ".csi-archive";
-    /** How old a measurement of a pool's free bytes may be and still let a claim in. */
-    static final Duration FREE_BYTES_MAX_AGE = Duration.ofSeconds(2);
 
     private final TrustedPool trusted;
     private final VolumeCreator creator;
@@ -62,6 +57,7 @@ public final class PoolClaims implements VolumeBackend {
     private final ClaimLimits limits;
     private final PoolReads reads;
     private final TrashPurger purges;
+    private final ClaimRepairs repairs;
 
     /**
      * @param gids the GID lock dedicated volumes take too: a claim's GID is the lowest of its class's range
@@ -82,6 +78,7 @@ public final class PoolClaims implements VolumeBackend {
         this.purges = new TrashPurger(mounts, purger);
         this.known = new KnownPools(trusted, creator, purges);
         this.release = new ClaimRelease(limits, purges, clock, listener);
+        this.repairs = new ClaimRepairs(trusted, known, mounts, limits, reads, listener);
     }
 
     // ---------------------------------------------------------------- create
@@ -111,7 +108,7 @@ public final class PoolClaims implements VolumeBackend {
     private ProvisionedVolume create(KnownPools.Pool pool, PoolFiles files, ClaimId id, VolumeRequest request,
             boolean mayClearEmpty, boolean toFill) throws CsiException {
         String dir = id.directory();
-        long free = roomFor(pool, files, request.capacityBytes());
+        long free = pool.roomFor(files, request.capacityBytes());
         if (request.capacityBytes() > free && !files.read(dir).exists()) {
             throw CsiException.exhausted("shared pool " + id.pool() + " has " + free
                     + " bytes free, less than the " + request.capacityBytes() + " bytes asked for " + id);
@@ -176,27 +173,6 @@ public final class PoolClaims implements VolumeBackend {
     private static ClaimRecord fresh(VolumeRequest request, OptionalInt gid, boolean toFill) {
         ClaimRecord record = ClaimRecord.of(request, gid);
         return toFill ? record.asFilling() : record;
-    }
-
-    /**
-     * The pool's free bytes, for the check that a claim fits: a measurement up to
-     * {@link #FREE_BYTES_MAX_AGE} old answers when the claim fits in it (limits are thin, the check is
-     * a guard against the absurd, and claims made one after another then cost no statfs each, which
-     * through FUSE asks every brick); a claim is refused only on a fresh measurement. The mount is
-     * checked either way: a claim's directory made under a mount that went away would land on the
-     * peer's own disk, out of gluster's sight.
-     */
-    private static long roomFor(KnownPools.Pool pool, PoolFiles files, long asked) throws CsiException {
-        KnownPools.Measured measured = pool.free;
-        if (measured != null && measured.bytes() >= asked
-                && System.nanoTime() - measured.at() < FREE_BYTES_MAX_AGE.toNanos()) {
-            files.verify();
-            return measured.bytes();
-        }
-        long at = System.nanoTime();
-        long free = files.freeBytes();
-        pool.free = new KnownPools.Measured(free, at);
-        return free;
     }
 
     /**
@@ -371,36 +347,12 @@ public final class PoolClaims implements VolumeBackend {
 
     @Override
     public List<String> quotaSuspects() throws CsiException {
-        return reads.quotaSuspects(limits);
+        return repairs.suspects();
     }
 
     @Override
     public Optional<String> repairQuota(String volumeId) throws CsiException {
-        ClaimId id = Claims.id(volumeId);
-        Optional<KnownPools.Pool> pool = known.existing(id.pool());
-        if (pool.isEmpty()) {
-            return Optional.empty();
-        }
-        List<Peer> peers = trusted.peers();
-        VolumeInfo info = trusted.ownPool(peers, id.pool());
-        List<String> repaired = new ArrayList<>();
-        Optional<String> poolProblem = ClaimLimits.poolProblem(info);
-        if (poolProblem.isPresent()) {
-            limits.repairPool(peers, info);
-            repaired.add("shared pool " + id.pool() + ": " + poolProblem.get());
-        }
-        Optional<ClaimRecord> record = mounts.with(pool.get().info, files -> Claims.record(files, id));
-        if (record.isPresent() && !record.get().filling()) {
-            long bytes = record.get().capacityBytes();
-            Long shown = limits.shown(peers, id.pool(), List.of(Claims.volume(info, id, record.get())))
-                    .get("/" + id.directory());
-            if (shown == null || shown != bytes) {
-                limit(pool.get(), id, bytes);
-                repaired.add("claim " + id + ": " + (shown == null ? "its limit of " + bytes + " bytes was missing"
-                        : "its limit was " + shown + " bytes, not " + bytes));
-            }
-        }
-        return repaired.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", repaired) + "; repaired");
+        return repairs.repair(volumeId);
     }
 
     /**
