@@ -36,6 +36,23 @@ final class GlusterCalls {
         this.random = random;
     }
 
+    /** The same calls with another retry policy. */
+    GlusterCalls withRetry(RetryPolicy policy) {
+        return new GlusterCalls(runner, prefix, policy, timeout, sleeper, random);
+    }
+
+    CommandRunner runner() {
+        return runner;
+    }
+
+    List<String> prefix() {
+        return prefix;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
     /** Runs {@code PREFIX ARGS --xml}, retrying lock contention; returns the successful answer. */
     GlusterXml.Envelope execute(List<String> args) throws GlusterException {
         for (int attempt = 1;; attempt++) {

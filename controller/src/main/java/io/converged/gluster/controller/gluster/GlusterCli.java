@@ -33,12 +33,6 @@ public final class GlusterCli {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final CommandRunner runner;
-    private final List<String> prefix;
-    private final RetryPolicy retry;
-    private final Duration timeout;
-    private final Sleeper sleeper;
-    private final RandomGenerator random;
     /**
      * True once a {@code quota list} here has answered a line: this CLI sees glusterd's quota mount, so a
      * list without any line is no longer "cannot tell" but "not there".
@@ -57,16 +51,18 @@ public final class GlusterCli {
      */
     public GlusterCli(CommandRunner runner, List<String> prefix, RetryPolicy retry, Duration timeout, Sleeper sleeper,
             RandomGenerator random) {
+        this(new GlusterCalls(runner, scriptMode(prefix), retry, timeout, sleeper, random));
+    }
+
+    private static List<String> scriptMode(List<String> prefix) {
         if (prefix.isEmpty() || !prefix.contains("--mode=script")) {
             throw new IllegalArgumentException("the gluster argv prefix must include --mode=script: " + prefix);
         }
-        this.runner = runner;
-        this.prefix = List.copyOf(prefix);
-        this.retry = retry;
-        this.timeout = timeout;
-        this.sleeper = sleeper;
-        this.random = random;
-        this.calls = new GlusterCalls(runner, this.prefix, retry, timeout, sleeper, random);
+        return List.copyOf(prefix);
+    }
+
+    private GlusterCli(GlusterCalls calls) {
+        this.calls = calls;
     }
 
     /** The argv prefix for a glusterd reached through its socket, as several peers on one machine need. */
@@ -76,15 +72,15 @@ public final class GlusterCli {
 
     /** This CLI with another retry policy (e.g. {@link RetryPolicy#NONE}). */
     public GlusterCli withRetry(RetryPolicy policy) {
-        return new GlusterCli(runner, prefix, policy, timeout, sleeper, random);
+        return new GlusterCli(calls.withRetry(policy));
     }
 
     public String describe() {
-        return "gluster on " + runner.describe();
+        return "gluster on " + calls.runner().describe();
     }
 
     public List<String> prefix() {
-        return prefix;
+        return calls.prefix();
     }
 
     // ---------------------------------------------------------------- pool
@@ -259,7 +255,7 @@ public final class GlusterCli {
             Optional<OptionalLong> read = reader.hardLimit(volume, path);
             if (read.isEmpty()) {
                 LOG.fine(() -> "the limit on " + volume + ":" + path + " cannot be read back from "
-                        + runner.describe() + "; limit-usage accepted it");
+                        + calls.runner().describe() + "; limit-usage accepted it");
                 return;
             }
             shown = read.get();
@@ -268,7 +264,7 @@ public final class GlusterCli {
             }
             int tried = attempt;
             OptionalLong seen = shown;
-            LOG.warning(() -> "gluster on " + runner.describe() + " does not show the limit of " + bytes + " bytes on "
+            LOG.warning(() -> describe() + " does not show the limit of " + bytes + " bytes on "
                     + volume + ":" + path + " it accepted (attempt " + tried + "; it shows "
                     + (seen.isPresent() ? seen.getAsLong() + " bytes" : "none") + ")");
         }
@@ -350,12 +346,12 @@ public final class GlusterCli {
      */
     public HealSummary healSummary(String volume) throws GlusterException {
         GlusterNames.requireVolume(volume);
-        Optional<String> socket = prefix.stream().filter(a -> a.startsWith("--glusterd-sock="))
+        Optional<String> socket = calls.prefix().stream().filter(a -> a.startsWith("--glusterd-sock="))
                 .map(a -> a.substring("--glusterd-sock=".length())).findFirst();
         if (socket.isEmpty()) {
             return GlusterXml.healSummary(volume, execute(List.of("volume", "heal", volume, "info", "summary")));
         }
-        return GlfsHeal.summary(runner, socket.get(), volume, timeout);
+        return GlfsHeal.summary(calls.runner(), socket.get(), volume, calls.timeout());
     }
 
     // ---------------------------------------------------------------- running
